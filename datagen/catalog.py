@@ -1,0 +1,369 @@
+"""The table catalog: one declaration of every test table.
+
+Both the file writers (``datagen``) and the Glue definitions (``components``) are
+derived from these specs, so the types a file carries and the types Glue declares
+cannot drift apart. Column values are declared here too, as small value specs that
+the generator draws from one seeded random generator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Mapping
+
+import pyarrow as pa
+
+# Every generated date derives from the seed and this date, never from the clock.
+REFERENCE_DATE = dt.date(2024, 12, 31)
+
+DATABASE_ROLES = ("analytics", "logs")
+
+
+class Format(StrEnum):
+    PARQUET = "parquet"
+    ORC = "orc"
+    CSV = "csv"
+    ICEBERG = "iceberg"
+
+
+class Period(StrEnum):
+    MONTH = "month"
+    DAY = "day"
+
+
+# --- value specs: how a column's values are drawn --------------------------------
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """Unique, increasing integers starting at ``start`` (ids)."""
+
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class IntRange:
+    """Uniform integers in ``[low, high]``."""
+
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class DecimalRange:
+    """Uniform amounts in ``[low, high]`` with exactly two decimals."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class FloatRange:
+    """Uniform doubles in ``[low, high)``."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of ``options``, optionally weighted."""
+
+    options: tuple[str, ...]
+    weights: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A value from a pool of realistic values built with Faker (see ``datagen.pools``)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Uuid:
+    """A random (seeded) UUID in its canonical text form."""
+
+
+@dataclass(frozen=True)
+class Timestamp:
+    """A timestamp inside the row's partition period; unpartitioned tables use the
+    ``days`` days up to the reference date."""
+
+    days: int = 30
+
+
+@dataclass(frozen=True)
+class DateBefore:
+    """A date within ``days`` days up to the reference date."""
+
+    days: int
+
+
+@dataclass(frozen=True)
+class JsonObject:
+    """A JSON object text whose keys draw from the given pools or choices."""
+
+    fields: tuple[tuple[str, "ValueSpec"], ...]
+
+
+@dataclass(frozen=True)
+class StringList:
+    """A list of ``min_len``..``max_len`` strings from a pool."""
+
+    pool: str
+    min_len: int = 1
+    max_len: int = 3
+
+
+ValueSpec = (
+    Sequence | IntRange | DecimalRange | FloatRange | Choice | Pool | Uuid | Timestamp
+    | DateBefore | JsonObject | StringList
+)
+
+
+# --- columns, partitioning and tables ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    glue_type: str
+    values: ValueSpec
+    comment: str = ""
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return arrow_type(self.glue_type)
+
+
+@dataclass(frozen=True)
+class PartitionKey:
+    name: str
+    glue_type: str
+
+
+@dataclass(frozen=True)
+class Partitioning:
+    """Hive-style partitions: the ``count`` most recent periods up to the reference date.
+
+    Monthly partitions have keys ``year``/``month`` (``year=2024/month=12``); daily ones a
+    single ``date`` key (``date=2024-12-31``). The folder text equals the partition value.
+    """
+
+    period: Period
+    count: int
+
+    @property
+    def keys(self) -> tuple[PartitionKey, ...]:
+        if self.period is Period.MONTH:
+            return (PartitionKey("year", "int"), PartitionKey("month", "int"))
+        return (PartitionKey("date", "string"),)
+
+    def values(self) -> list[tuple[str, ...]]:
+        """Partition values, oldest first, as the text that appears in the path."""
+        if self.period is Period.MONTH:
+            months: list[tuple[str, ...]] = []
+            year, month = REFERENCE_DATE.year, REFERENCE_DATE.month
+            for _ in range(self.count):
+                months.append((str(year), str(month)))
+                year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+            return months[::-1]
+        return [
+            ((REFERENCE_DATE - dt.timedelta(days=offset)).isoformat(),)
+            for offset in range(self.count - 1, -1, -1)
+        ]
+
+    def period_bounds(self, values: tuple[str, ...]) -> tuple[dt.datetime, dt.datetime]:
+        """The half-open time range ``[start, end)`` a partition's rows fall in."""
+        if self.period is Period.MONTH:
+            year, month = int(values[0]), int(values[1])
+            start = dt.datetime(year, month, 1)
+            end = dt.datetime(year + month // 12, month % 12 + 1, 1)
+            return start, end
+        day = dt.date.fromisoformat(values[0])
+        start = dt.datetime.combine(day, dt.time())
+        return start, start + dt.timedelta(days=1)
+
+    def path(self, values: tuple[str, ...]) -> str:
+        return "/".join(f"{key.name}={value}" for key, value in zip(self.keys, values))
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    role: str
+    name: str
+    format: Format
+    columns: tuple[Column, ...]
+    description: str
+    partitioning: Partitioning | None = None
+    parameters: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({"migration_readiness": "ready"})
+    )
+
+    @property
+    def prefix(self) -> str:
+        """The S3 key prefix of the table's files, relative to the bucket (or base location)."""
+        return f"{self.role}/{self.name}"
+
+    @property
+    def partition_keys(self) -> tuple[PartitionKey, ...]:
+        return self.partitioning.keys if self.partitioning else ()
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        """The schema of the rows inside the files (partition columns are in the path)."""
+        return pa.schema([pa.field(c.name, c.arrow_type) for c in self.columns])
+
+
+# --- Glue type -> Arrow type ---------------------------------------------------------
+
+_SIMPLE_TYPES: dict[str, pa.DataType] = {
+    "bigint": pa.int64(),
+    "int": pa.int32(),
+    "smallint": pa.int16(),
+    "tinyint": pa.int8(),
+    "double": pa.float64(),
+    "float": pa.float32(),
+    "boolean": pa.bool_(),
+    "string": pa.string(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+}
+_DECIMAL = re.compile(r"^decimal\((\d+),(\d+)\)$")
+_ARRAY = re.compile(r"^array<(.+)>$")
+
+
+def arrow_type(glue_type: str) -> pa.DataType:
+    """The Arrow type a Glue/Hive column type is generated and read back as."""
+    if glue_type in _SIMPLE_TYPES:
+        return _SIMPLE_TYPES[glue_type]
+    if match := _DECIMAL.match(glue_type):
+        return pa.decimal128(int(match.group(1)), int(match.group(2)))
+    if match := _ARRAY.match(glue_type):
+        return pa.list_(arrow_type(match.group(1)))
+    raise ValueError(f"unsupported Glue column type {glue_type!r}")
+
+
+# --- the five tables of the design ---------------------------------------------------
+
+ORDER_STATUSES = ("pending", "processing", "shipped", "delivered", "cancelled", "returned")
+REGIONS = ("eu-central", "eu-west", "us-east", "us-west", "ap-southeast")
+TIERS = ("bronze", "silver", "gold", "platinum")
+EVENT_TYPES = ("page_view", "click", "add_to_cart", "checkout", "purchase", "login", "logout")
+HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")
+HTTP_STATUSES = ("200", "201", "204", "301", "304", "400", "401", "403", "404", "500", "503")
+
+SALES_DATA = TableSpec(
+    role="analytics",
+    name="sales_data",
+    format=Format.PARQUET,
+    description="Orders with amounts and status, partitioned by year and month.",
+    partitioning=Partitioning(Period.MONTH, 3),
+    columns=(
+        Column("order_id", "bigint", Sequence(start=100_000)),
+        Column("customer_id", "bigint", IntRange(1, 50_000)),
+        Column("amount", "decimal(10,2)", DecimalRange(1.0, 5_000.0)),
+        Column("quantity", "int", IntRange(1, 20)),
+        Column("product_name", "string", Pool("product_name")),
+        Column("order_date", "timestamp", Timestamp()),
+        Column("region", "string", Choice(REGIONS)),
+        Column("status", "string", Choice(ORDER_STATUSES, (0.1, 0.1, 0.2, 0.5, 0.07, 0.03))),
+    ),
+)
+
+CUSTOMER_DATA = TableSpec(
+    role="analytics",
+    name="customer_data",
+    format=Format.ICEBERG,
+    description="Customers with tier and lifetime value, an Iceberg v2 table.",
+    columns=(
+        Column("customer_id", "bigint", Sequence(start=1)),
+        Column("name", "string", Pool("person_name")),
+        Column("email", "string", Pool("email")),
+        Column("signup_date", "date", DateBefore(days=5 * 365)),
+        Column("tier", "string", Choice(TIERS, (0.5, 0.3, 0.15, 0.05))),
+        Column("lifetime_value", "decimal(10,2)", DecimalRange(0.0, 25_000.0)),
+    ),
+)
+
+METRICS_ORC = TableSpec(
+    role="analytics",
+    name="metrics_orc",
+    format=Format.ORC,
+    description="Service metrics with tags, in ORC.",
+    columns=(
+        Column("metric_name", "string", Pool("metric_name")),
+        Column("value", "double", FloatRange(0.0, 1_000.0)),
+        Column("timestamp", "timestamp", Timestamp(days=7)),
+        Column("tags", "array<string>", StringList("metric_tag", 1, 4)),
+    ),
+)
+
+EVENTS_RAW = TableSpec(
+    role="logs",
+    name="events_raw",
+    format=Format.PARQUET,
+    description="Raw application events with JSON properties, partitioned by day.",
+    partitioning=Partitioning(Period.DAY, 3),
+    columns=(
+        Column("event_id", "string", Uuid()),
+        Column("user_id", "bigint", IntRange(1, 50_000)),
+        Column("event_type", "string", Choice(EVENT_TYPES)),
+        Column("timestamp", "timestamp", Timestamp()),
+        Column(
+            "properties",
+            "string",
+            JsonObject(
+                (
+                    ("page", Pool("url_path")),
+                    ("session_id", Uuid()),
+                    ("duration_ms", IntRange(5, 120_000)),
+                    ("device", Choice(("desktop", "mobile", "tablet"))),
+                )
+            ),
+            comment="JSON object text",
+        ),
+    ),
+)
+
+ACCESS_LOGS = TableSpec(
+    role="logs",
+    name="access_logs",
+    format=Format.CSV,
+    description="Web server access logs as quoted CSV, partitioned by day.",
+    partitioning=Partitioning(Period.DAY, 3),
+    # OpenCSVSerde reads every column as string in Hive and Trino: declare them so.
+    columns=(
+        Column("timestamp", "string", Timestamp(), comment="yyyy-MM-dd HH:mm:ss"),
+        Column("ip_address", "string", Pool("ipv4")),
+        Column("method", "string", Choice(HTTP_METHODS, (0.6, 0.25, 0.05, 0.04, 0.03, 0.03))),
+        Column("path", "string", Pool("url_path")),
+        Column("status_code", "string", Choice(HTTP_STATUSES)),
+        Column("response_time_ms", "string", IntRange(1, 5_000)),
+        Column("user_agent", "string", Pool("user_agent")),
+    ),
+)
+
+TABLES: tuple[TableSpec, ...] = (SALES_DATA, CUSTOMER_DATA, METRICS_ORC, EVENTS_RAW, ACCESS_LOGS)
+TABLES_BY_NAME: Mapping[str, TableSpec] = MappingProxyType({t.name: t for t in TABLES})
+
+
+def select_tables(names: list[str] | None) -> tuple[TableSpec, ...]:
+    """The specs for ``names`` (catalog order), or all of them for ``None``.
+
+    Raises ``KeyError`` naming the unknown table and the tables that exist.
+    """
+    if not names:
+        return TABLES
+    unknown = [n for n in names if n not in TABLES_BY_NAME]
+    if unknown:
+        raise KeyError(
+            f"unknown table {unknown[0]!r}; the tables are: {', '.join(TABLES_BY_NAME)}"
+        )
+    wanted = set(names)
+    return tuple(t for t in TABLES if t.name in wanted)
