@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Mapping
@@ -367,3 +367,41 @@ def select_tables(names: list[str] | None) -> tuple[TableSpec, ...]:
         )
     wanted = set(names)
     return tuple(t for t in TABLES if t.name in wanted)
+
+
+def scale_catalog(
+    base: tuple[TableSpec, ...],
+    *,
+    monthly_partitions: int = 3,
+    daily_partitions: int = 3,
+    scale_databases: int = 0,
+    tables_per_database: int = 0,
+) -> tuple[TableSpec, ...]:
+    """The tables of a stack: ``base`` with the given partition counts, followed by
+    ``scale_databases`` databases (roles ``scale_01``, ...) of ``tables_per_database``
+    tables each, cloned round-robin from ``base`` as ``<template>_<nnnn>``."""
+
+    def partitioned(spec: TableSpec) -> TableSpec:
+        if spec.partitioning is None:
+            return spec
+        count = monthly_partitions if spec.partitioning.period is Period.MONTH else daily_partitions
+        return replace(spec, partitioning=replace(spec.partitioning, count=count))
+
+    tables = [partitioned(spec) for spec in base]
+    for database in range(1, scale_databases + 1):
+        for index in range(tables_per_database):
+            template = partitioned(base[index % len(base)])
+            tables.append(
+                replace(
+                    template,
+                    role=f"scale_{database:02d}",
+                    name=f"{template.name}_{index + 1:04d}",
+                    description=f"{template.description} (scale copy of {template.name})",
+                )
+            )
+    return tuple(tables)
+
+
+def roles(tables: tuple[TableSpec, ...]) -> tuple[str, ...]:
+    """The database roles of ``tables``, in first-seen order."""
+    return tuple(dict.fromkeys(spec.role for spec in tables))
