@@ -1,0 +1,179 @@
+"""Checks that run before any resource is declared, each failing with its fix.
+
+- Docker: the daemon answers (only when the database part is on).
+- Port: the PostgreSQL host port is free on 127.0.0.1, or held by this stack's own
+  container (a second ``pulumi up`` finds it there).
+- Disk: the generated data fits on the disk that holds the cache.
+- AWS: the caller identity can be read (missing or expired credentials are explained).
+"""
+
+from __future__ import annotations
+
+import errno
+import http.client
+import json
+import os
+import shutil
+import socket
+from pathlib import Path
+from typing import Callable, Sequence
+from urllib.parse import quote, urlparse
+
+import pulumi
+
+from datagen.catalog import TableSpec
+
+# A generous upper bound of bytes per generated row, staging copy included.
+BYTES_PER_ROW_ESTIMATE = 400
+DISK_HEADROOM_BYTES = 64 * 1024 * 1024
+
+
+class PreflightError(pulumi.RunError):
+    """The machine or the account is not ready; the message says how to fix it."""
+
+
+# --- Docker -------------------------------------------------------------------------
+
+
+class _UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path: str, timeout: float):
+        super().__init__("localhost", timeout=timeout)
+        self._path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        sock.connect(self._path)
+        self.sock = sock
+
+
+def docker_host() -> str:
+    return os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+
+
+def _docker_get(path: str, host: str, timeout: float = 5.0) -> tuple[int, bytes]:
+    url = urlparse(host)
+    if url.scheme == "unix":
+        conn: http.client.HTTPConnection = _UnixHTTPConnection(url.path, timeout)
+    elif url.scheme in ("tcp", "http"):
+        conn = http.client.HTTPConnection(url.hostname or "localhost", url.port or 2375, timeout=timeout)
+    else:
+        raise ValueError(f"DOCKER_HOST scheme {url.scheme!r} is not checked")
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def check_docker(host: str | None = None) -> None:
+    host = host or docker_host()
+    try:
+        status, body = _docker_get("/_ping", host)
+    except ValueError:
+        return  # ssh:// and other transports: leave it to the Docker provider
+    except OSError as err:
+        raise PreflightError(
+            f"Docker is not reachable at {host} ({err.strerror or err}). The database part "
+            "of the stack runs PostgreSQL in Docker. Fix: start Docker (Docker Desktop, or "
+            "`sudo systemctl start docker`) and check with `docker info`; or turn the database "
+            "part off with `pulumi config set database false`."
+        ) from None
+    if status != 200:
+        raise PreflightError(
+            f"Docker at {host} answered /_ping with HTTP {status}: {body[:200]!r}. "
+            "Fix: check `docker info`, or `pulumi config set database false`."
+        )
+
+
+def container_ports(container_name: str, host: str | None = None) -> set[int]:
+    """Host ports published by the running container named exactly ``container_name``."""
+    filters = quote(json.dumps({"name": [f"^/{container_name}$"]}))
+    try:
+        status, body = _docker_get(f"/containers/json?filters={filters}", host or docker_host())
+    except (OSError, ValueError):
+        return set()
+    if status != 200:
+        return set()
+    return {
+        port["PublicPort"]
+        for container in json.loads(body)
+        for port in container.get("Ports", [])
+        if "PublicPort" in port
+    }
+
+
+# --- port ---------------------------------------------------------------------------
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                return False
+            raise
+    return True
+
+
+def check_port(port: int, container_name: str, docker: str | None = None) -> None:
+    if port_is_free(port):
+        return
+    if port in container_ports(container_name, docker):
+        return  # our own container from an earlier `pulumi up`
+    raise PreflightError(
+        f"port {port} on 127.0.0.1 is in use by another program, and not by this stack's "
+        f"container {container_name}. Fix: free it (see `lsof -i :{port}` or "
+        f"`ss -ltnp 'sport = :{port}'`) or choose another port for this stack: "
+        "`pulumi config set postgresPort 55432`."
+    )
+
+
+# --- disk ---------------------------------------------------------------------------
+
+
+def estimated_bytes(tables: Sequence[TableSpec], rows: int) -> int:
+    return len(tables) * rows * BYTES_PER_ROW_ESTIMATE + DISK_HEADROOM_BYTES
+
+
+def check_disk(cache_dir: Path, tables: Sequence[TableSpec], rows: int,
+               free_bytes: Callable[[Path], int] | None = None) -> None:
+    existing = cache_dir
+    while not existing.exists():
+        existing = existing.parent
+    free = (free_bytes or (lambda p: shutil.disk_usage(p).free))(existing)
+    needed = estimated_bytes(tables, rows)
+    if free < needed:
+        raise PreflightError(
+            f"not enough free disk for the test data: {len(tables)} tables x {rows:,} rows need "
+            f"about {needed / 2**20:,.0f} MiB in {cache_dir}, and {existing} has "
+            f"{free / 2**20:,.0f} MiB free. Fix: free disk space (an old cache is safe to delete: "
+            f"`rm -rf {cache_dir}`), or make the data smaller: `pulumi config set rows 1000`."
+        )
+
+
+# --- AWS ----------------------------------------------------------------------------
+
+
+def explain_aws_error(err: Exception, profile: str | None) -> PreflightError:
+    """Turn a failed caller-identity lookup into an error that says what to run."""
+    text = str(err)
+    login = f"aws sso login --profile {profile}" if profile else "aws sso login (or aws configure)"
+    check = f"aws sts get-caller-identity{f' --profile {profile}' if profile else ''}"
+    lowered = text.lower()
+    if "expired" in lowered:
+        reason = "the AWS credentials have expired"
+    elif "no valid credential" in lowered or "credential" in lowered:
+        reason = "no AWS credentials were found"
+    else:
+        reason = "the AWS account could not be identified"
+    first_line = text.strip().splitlines()[0] if text.strip() else type(err).__name__
+    return PreflightError(
+        f"{reason} ({first_line[:300]}). The stack names its bucket after the account. "
+        f"Fix: run `{login}`, or export AWS_PROFILE / AWS_ACCESS_KEY_ID and "
+        f"AWS_SECRET_ACCESS_KEY; check with `{check}`. To try the stack without AWS, use the "
+        "emulator stack (README: Offline)."
+    )
