@@ -1,0 +1,23 @@
+"""Suite-wide fixtures and options.
+
+``tests.support.postgres`` starts the session's PostgreSQL server; ``--stack`` points
+the smoke suite at a deployed stack.
+"""
+
+pytest_plugins = ["tests.support.postgres"]
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("testenv", "aws2openstack test environment")
+    group.addoption(
+        "--stack",
+        default=None,
+        help="smoke suite: check this deployed stack (reads `pulumi stack output --json "
+        "--show-secrets --stack NAME`); without it the smoke suite checks the stack "
+        "applied to the moto emulator and the test PostgreSQL",
+    )
+    group.addoption(
+        "--outputs",
+        default=None,
+        help="smoke suite: read the stack outputs from this JSON file instead of the Pulumi CLI",
+    )
