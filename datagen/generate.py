@@ -1,0 +1,228 @@
+"""Generate the test tables into a folder whose relative paths are their S3 keys.
+
+``generate`` writes every table with its format's writer into a staging folder next
+to the output folder, adds ``manifest.json`` and renames the staging folder into
+place: a failure anywhere leaves neither output nor staging folder behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from datagen.catalog import TABLES, TableSpec
+from datagen.manifest import MANIFEST_NAME, FileEntry, Manifest, PartitionEntry, TableEntry
+from datagen.rows import TablePlan
+from datagen.writers import WrittenFile, WrittenTable, writer_for
+
+LOCATION_SCHEMES = ("file", "s3")
+
+
+@dataclass
+class BadArgument(ValueError):
+    """An argument ``generate`` cannot work with; says what is wrong and how to fix it."""
+
+    argument: str
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.argument}: {self.problem}; fix: {self.fix}"
+
+
+# --- arguments -------------------------------------------------------------------------
+
+
+def check_rows(rows: object) -> int:
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows <= 0:
+        raise BadArgument("rows", f"rows per table must be a positive integer, not {rows!r}",
+                          "give a whole number of rows of at least 1, e.g. 1000")
+    return rows
+
+
+def check_seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise BadArgument("seed", f"the seed must be a non-negative integer, not {seed!r}",
+                          "give a whole number of 0 or more, e.g. 42")
+    return seed
+
+
+def check_tables(tables: Sequence[TableSpec]) -> tuple[TableSpec, ...]:
+    tables = tuple(tables)
+    if not tables:
+        raise BadArgument("tables", "no tables selected", "name at least one table")
+    prefixes = [spec.prefix for spec in tables]
+    duplicates = sorted({p for p in prefixes if prefixes.count(p) > 1})
+    if duplicates:
+        raise BadArgument("tables", f"table {duplicates[0]} is selected twice",
+                          "name each table once")
+    return tables
+
+
+def check_location(location: str | None, out_dir: Path) -> str:
+    """The base URI the output is recorded under; ``None`` is the output folder itself."""
+    if location is None:
+        return out_dir.as_uri()
+    parsed = urlparse(location)
+    if parsed.scheme not in LOCATION_SCHEMES:
+        raise BadArgument("location", f"{location!r} is neither a file:// nor an s3:// URI",
+                          "use s3://<bucket>[/<prefix>] for upload, or leave it out for the "
+                          "output folder")
+    if parsed.scheme == "s3" and not parsed.netloc:
+        raise BadArgument("location", f"{location!r} names no bucket", "use s3://<bucket>[/<prefix>]")
+    if parsed.scheme == "file" and (parsed.netloc or not parsed.path.startswith("/")):
+        raise BadArgument("location", f"{location!r} is not an absolute file:// URI",
+                          "use file:///<absolute path>")
+    if parsed.query or parsed.fragment:
+        raise BadArgument("location", f"{location!r} has a query or fragment",
+                          "give a plain bucket and prefix")
+    return location.rstrip("/")
+
+
+def check_out_dir(out_dir: Path) -> Path:
+    """``out_dir`` if it can be (re)placed: absent, empty or an earlier output."""
+    out_dir = Path(os.path.abspath(out_dir))
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise BadArgument("out_dir", f"{out_dir} is a file", "name a folder")
+        if any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
+            raise BadArgument("out_dir", f"{out_dir} holds files that are not generated data",
+                              "name an empty or new folder")
+    existing = out_dir.parent
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise BadArgument("out_dir", f"{existing} is not writable",
+                          "name a folder in a writable place")
+    return out_dir
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _file_entry(root: Path, spec: TableSpec, written: WrittenFile) -> FileEntry:
+    path = root / written.key
+    with path.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    return FileEntry(
+        key=written.key,
+        table=spec.name,
+        format=spec.format.value,
+        kind=written.kind,
+        partition=written.partition,
+        rows=written.rows,
+        bytes=path.stat().st_size,
+        sha256=digest,
+        content_type=written.content_type,
+    )
+
+
+def _table_entry(plan: TablePlan, written: WrittenTable, files: list[FileEntry]) -> TableEntry:
+    spec = plan.spec
+    partitions = []
+    for partition in plan.partitions if spec.partitioning else ():
+        prefix = f"{spec.prefix}/{partition.path}/"
+        inside = [f for f in files if f.key.startswith(prefix)]
+        partitions.append(
+            PartitionEntry(
+                values=partition.values_by_key(spec),
+                prefix=prefix,
+                rows=sum(f.rows or 0 for f in inside),
+                files=len(inside),
+                bytes=sum(f.bytes for f in inside),
+            )
+        )
+    return TableEntry(
+        name=spec.name,
+        role=spec.role,
+        format=spec.format.value,
+        prefix=spec.prefix,
+        location=plan.table_location,
+        rows=sum(f.rows or 0 for f in files if f.kind == "data"),
+        partition_keys=[key.name for key in spec.partition_keys],
+        partitions=partitions,
+        metadata_location=written.metadata_location,
+        files=len(files),
+        bytes=sum(f.bytes for f in files),
+        readiness=spec.parameters.get("migration_readiness", "unknown"),
+    )
+
+
+def write_tables(
+    root: Path, tables: Sequence[TableSpec], rows: int, seed: int, location: str
+) -> Manifest:
+    """Write ``tables`` below ``root`` (no staging, no checks) and return their manifest."""
+    manifest = Manifest(seed=seed, rows=rows, location=location)
+    for spec in tables:
+        plan = TablePlan(spec, rows, seed, location)
+        written = writer_for(spec.format).write_table(plan, root)
+        files = [_file_entry(root, spec, f) for f in written.files]
+        manifest.files.extend(files)
+        manifest.tables.append(_table_entry(plan, written, files))
+    manifest.files.sort(key=lambda f: f.key)
+    on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    listed = {f.key for f in manifest.files}
+    if on_disk != listed:
+        raise RuntimeError(
+            f"writers left unlisted files {sorted(on_disk - listed)[:5]} "
+            f"or listed missing files {sorted(listed - on_disk)[:5]}"
+        )
+    return manifest
+
+
+def _publish(staging: Path, out_dir: Path, replace: bool) -> None:
+    """Rename ``staging`` to ``out_dir``; an earlier output there is replaced if ``replace``,
+    else the rename fails with ``FileExistsError``."""
+    try:
+        os.rename(staging, out_dir)
+        return
+    except OSError as err:
+        if err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+        if not replace:
+            raise FileExistsError(errno.EEXIST, "output already exists", str(out_dir)) from None
+    previous = out_dir.with_name(f".{out_dir.name}.previous-{secrets.token_hex(4)}")
+    os.rename(out_dir, previous)
+    os.rename(staging, out_dir)
+    shutil.rmtree(previous)
+
+
+def generate(
+    out_dir: str | Path,
+    *,
+    tables: Sequence[TableSpec] = TABLES,
+    rows: int = 1000,
+    seed: int = 42,
+    location: str | None = None,
+    replace: bool = True,
+) -> Manifest:
+    """Generate ``rows`` rows of each table into ``out_dir`` and return the manifest.
+
+    ``location`` is the base URI the Iceberg metadata records (``s3://bucket[/prefix]``
+    for upload); ``None`` records the output folder itself as a ``file://`` URI, so the
+    local copy is a loadable table. An earlier output in ``out_dir`` is replaced, unless
+    ``replace`` is false: then ``FileExistsError`` is raised and the new copy discarded.
+    """
+    tables = check_tables(tables)
+    rows, seed = check_rows(rows), check_seed(seed)
+    out_dir = check_out_dir(Path(out_dir))
+    base = check_location(location, out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        staging.chmod(0o755)
+        manifest = write_tables(staging, tables, rows, seed, base)
+        manifest.write(staging / MANIFEST_NAME)
+        _publish(staging, out_dir, replace)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return manifest
