@@ -99,7 +99,10 @@ def check_out_dir(out_dir: Path) -> Path:
     existing = out_dir.parent
     while not existing.exists():
         existing = existing.parent
-    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+    if not existing.is_dir():
+        raise BadArgument("out_dir", f"{existing} is a file, not a folder",
+                          "name a folder whose parents are folders")
+    if not os.access(existing, os.W_OK | os.X_OK):
         raise BadArgument("out_dir", f"{existing} is not writable",
                           "name a folder in a writable place")
     return out_dir
@@ -215,8 +218,12 @@ def generate(
     rows, seed = check_rows(rows), check_seed(seed)
     out_dir = check_out_dir(Path(out_dir))
     base = check_location(location, out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    except OSError as err:
+        raise BadArgument("out_dir", f"cannot create a folder in {out_dir.parent}: {err.strerror}",
+                          "name a folder in a writable place") from None
     try:
         staging.chmod(0o755)
         manifest = write_tables(staging, tables, rows, seed, base)

@@ -16,6 +16,10 @@ MANIFEST_NAME = "manifest.json"
 FORMAT_VERSION = 1
 
 
+def _in_order(values: dict[str, str], keys: list[str]) -> dict[str, str]:
+    return {key: values[key] for key in keys if key in values} | values
+
+
 @dataclass(frozen=True)
 class FileEntry:
     key: str
@@ -108,16 +112,28 @@ class Manifest:
             raise ValueError(
                 f"manifest format_version {data.get('format_version')!r} is not {FORMAT_VERSION}"
             )
-        tables = [
-            TableEntry(**{**t, "partitions": [PartitionEntry(**p) for p in t["partitions"]]})
-            for t in data["tables"]
-        ]
+        # JSON objects are written with sorted keys; partition values go back to key order.
+        tables = []
+        key_order: dict[str, list[str]] = {}
+        for table in data["tables"]:
+            keys = table["partition_keys"]
+            key_order[table["prefix"]] = keys
+            partitions = [
+                PartitionEntry(**{**p, "values": _in_order(p["values"], keys)})
+                for p in table["partitions"]
+            ]
+            tables.append(TableEntry(**{**table, "partitions": partitions}))
+        files = []
+        for file in data["files"]:
+            keys = next((k for prefix, k in key_order.items() if file["key"].startswith(prefix + "/")), [])
+            partition = file["partition"]
+            files.append(FileEntry(**{**file, "partition": partition and _in_order(partition, keys)}))
         return cls(
             seed=data["seed"],
             rows=data["rows"],
             location=data["location"],
             tables=tables,
-            files=[FileEntry(**f) for f in data["files"]],
+            files=files,
             format_version=data["format_version"],
         )
 

@@ -191,17 +191,28 @@ def _json_object(spec: JsonObject, batch: Batch) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
+def distinct_picks(rng: np.random.Generator, rows: int, population: int, k: int) -> np.ndarray:
+    """``k`` distinct indices into ``range(population)`` per row, in random order."""
+    picks = np.empty((rows, k), dtype=np.int64)
+    for column in range(k):
+        # The n-th index not yet taken: step over the taken ones in ascending order.
+        candidate = rng.integers(0, population - column, size=rows)
+        for taken in np.sort(picks[:, :column], axis=1).T:
+            candidate += candidate >= taken
+        picks[:, column] = candidate
+    return picks
+
+
 def _string_list(spec: StringList, batch: Batch) -> pa.Array:
     values = pool(spec.pool, batch.seed)
     if spec.max_len > len(values):
         raise ValueError(f"pool {spec.pool!r} has fewer than {spec.max_len} values")
     lengths = batch.rng.integers(spec.min_len, spec.max_len, size=batch.size, endpoint=True)
-    # Distinct values per row: the first ``length`` of a random ranking of the pool.
-    ranking = np.argsort(batch.rng.random((batch.size, len(values))), axis=1)[:, : spec.max_len]
-    picks = ranking[np.arange(spec.max_len) < lengths[:, None]]
+    picks = distinct_picks(batch.rng, batch.size, len(values), spec.max_len)
     offsets = np.zeros(batch.size + 1, dtype=np.int32)
     np.cumsum(lengths, out=offsets[1:])
-    return pa.ListArray.from_arrays(pa.array(offsets), values.take(picks))
+    chosen = picks[np.arange(spec.max_len) < lengths[:, None]]
+    return pa.ListArray.from_arrays(pa.array(offsets), values.take(chosen))
 
 
 DRAWS: dict[type, Callable[..., pa.Array]] = {
