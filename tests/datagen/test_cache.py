@@ -1,0 +1,110 @@
+"""generate_cached(): reuse, keys that change with every input, repair and races."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from datagen import cache
+from datagen.catalog import ACCESS_LOGS, SALES_DATA
+from datagen.generate import generate
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCATION = "s3://cache-bucket"
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Counts the real generations the cache runs."""
+    calls = []
+
+    def counting_generate(*args, **kwargs):
+        calls.append(kwargs)
+        return generate(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "generate", counting_generate)
+    return calls
+
+
+def test_second_call_reuses_the_entry(tmp_path, counted):
+    """The same inputs give the same folder and manifest without generating again."""
+    first = cache.generate_cached(tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION)
+    second = cache.generate_cached(tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION)
+    assert first == second
+    assert len(counted) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"rows": 21}, {"seed": 2}, {"location": "s3://other-bucket"}, {"tables": [SALES_DATA]}],
+)
+def test_any_input_changes_the_key(change):
+    """Rows, seed, location and table specs are all part of the key."""
+    inputs = {"tables": [ACCESS_LOGS], "rows": 20, "seed": 1, "location": LOCATION}
+    assert cache.cache_key(**inputs) != cache.cache_key(**{**inputs, **change})
+    assert cache.cache_key(**inputs) == cache.cache_key(**dict(inputs))
+
+
+def test_generator_code_is_part_of_the_key(monkeypatch, tmp_path):
+    """A change to the generator's source changes the key."""
+    inputs = {"tables": [ACCESS_LOGS], "rows": 20, "seed": 1, "location": LOCATION}
+    before = cache.cache_key(**inputs)
+    package = tmp_path / "datagen"
+    package.mkdir()
+    for source in cache.PACKAGE_DIR.glob("*.py"):
+        (package / source.name).write_bytes(source.read_bytes())
+    (package / "values.py").write_text((package / "values.py").read_text() + "\n# changed\n")
+    monkeypatch.setattr(cache, "PACKAGE_DIR", package)
+    assert cache.cache_key(**inputs) != before
+
+
+def test_incomplete_entry_is_generated_again(tmp_path, counted):
+    """An entry with a missing or truncated file is replaced by a fresh generation."""
+    folder, manifest = cache.generate_cached(tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1,
+                                             location=LOCATION)
+    (folder / manifest.files[0].key).write_bytes(b"")
+    again, repaired = cache.generate_cached(tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1,
+                                            location=LOCATION)
+    assert again == folder and repaired == manifest
+    assert (folder / manifest.files[0].key).stat().st_size == manifest.files[0].bytes
+    assert len(counted) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder.name]
+
+
+def test_losing_a_race_takes_the_winners_copy(tmp_path, monkeypatch):
+    """If another process fills the entry first, its copy is used and ours discarded."""
+
+    def racing_generate(out_dir, **kwargs):
+        generate(out_dir, **{**kwargs, "replace": True})  # the other process, finishing first
+        return generate(out_dir, **kwargs)
+
+    monkeypatch.setattr(cache, "generate", racing_generate)
+    folder, manifest = cache.generate_cached(tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1,
+                                             location=LOCATION)
+    assert cache.complete(folder) == manifest
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name]
+
+
+def test_two_processes_filling_one_entry_both_succeed(tmp_path):
+    """Two processes racing for the same entry both return it, complete, with no leftovers."""
+    script = (
+        "import sys; from datagen.cache import generate_cached; from datagen.catalog import ACCESS_LOGS;"
+        f"folder, m = generate_cached(sys.argv[1], tables=[ACCESS_LOGS], rows=2000, seed=3,"
+        f" location={LOCATION!r}); print(folder)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    racers = [
+        subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        for _ in range(2)
+    ]
+    results = [racer.communicate(timeout=120) for racer in racers]
+    assert [racer.returncode for racer in racers] == [0, 0], results
+    folders = {out.strip() for out, _ in results}
+    assert len(folders) == 1
+    assert cache.complete(Path(folders.pop())) is not None
+    assert len(list(tmp_path.iterdir())) == 1
