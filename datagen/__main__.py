@@ -17,8 +17,13 @@ from datagen.generate import BadArgument, check_rows, check_seed, generate
 from datagen.validate import validate
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-OPTIONS = {"out_dir": "--out", "rows": "--rows", "seed": "--seed", "location": "--location",
-           "tables": "--tables"}
+OPTIONS = {
+    "out_dir": "--out",
+    "rows": "--rows",
+    "seed": "--seed",
+    "location": "--location",
+    "tables": "--tables",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,11 +36,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced)")
     parser.add_argument("--rows", default="1000", metavar="N", help="rows per table (1000)")
     parser.add_argument("--seed", default="42", metavar="S", help="random seed (42)")
-    parser.add_argument("--location", metavar="URI",
-                        help="base URI the Iceberg metadata records: s3://bucket[/prefix] for "
-                             "upload (default: the output folder as a file:// URI)")
-    parser.add_argument("--tables", metavar="A,B",
-                        help=f"tables to generate (default: all of {', '.join(TABLES_BY_NAME)})")
+    parser.add_argument(
+        "--location",
+        metavar="URI",
+        help="base URI the Iceberg metadata records: s3://bucket[/prefix] for "
+        "upload (default: the output folder as a file:// URI)",
+    )
+    parser.add_argument(
+        "--tables",
+        metavar="A,B",
+        help=f"tables to generate (default: all of {', '.join(TABLES_BY_NAME)})",
+    )
     return parser
 
 
@@ -74,8 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     for file in manifest.files:
         print(f"{file.bytes:>12,}  {file.key}")
-    print(f"{len(manifest.files)} files, {manifest.total_rows:,} rows, "
-          f"{manifest.total_bytes:,} bytes in {seconds:.2f} s -> {args.out}")
+    print(
+        f"{len(manifest.files)} files, {manifest.total_rows:,} rows, "
+        f"{manifest.total_bytes:,} bytes in {seconds:.2f} s -> {args.out}"
+    )
     problems = validate(args.out, tables)
     for problem in problems:
         print(f"datagen: invalid output: {problem}", file=sys.stderr)

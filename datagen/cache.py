@@ -33,9 +33,7 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def cache_key(
-    *, tables: Sequence[TableSpec], rows: int, seed: int, location: str | None
-) -> str:
+def cache_key(*, tables: Sequence[TableSpec], rows: int, seed: int, location: str | None) -> str:
     inputs = {
         "code": code_version(),
         "libraries": {name: metadata.version(name) for name in KEY_LIBRARIES},

@@ -43,15 +43,21 @@ class BadArgument(ValueError):
 
 def check_rows(rows: object) -> int:
     if isinstance(rows, bool) or not isinstance(rows, int) or rows <= 0:
-        raise BadArgument("rows", f"rows per table must be a positive integer, not {rows!r}",
-                          "give a whole number of rows of at least 1, e.g. 1000")
+        raise BadArgument(
+            "rows",
+            f"rows per table must be a positive integer, not {rows!r}",
+            "give a whole number of rows of at least 1, e.g. 1000",
+        )
     return rows
 
 
 def check_seed(seed: object) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise BadArgument("seed", f"the seed must be a non-negative integer, not {seed!r}",
-                          "give a whole number of 0 or more, e.g. 42")
+        raise BadArgument(
+            "seed",
+            f"the seed must be a non-negative integer, not {seed!r}",
+            "give a whole number of 0 or more, e.g. 42",
+        )
     return seed
 
 
@@ -62,8 +68,9 @@ def check_tables(tables: Sequence[TableSpec]) -> tuple[TableSpec, ...]:
     prefixes = [spec.prefix for spec in tables]
     duplicates = sorted({p for p in prefixes if prefixes.count(p) > 1})
     if duplicates:
-        raise BadArgument("tables", f"table {duplicates[0]} is selected twice",
-                          "name each table once")
+        raise BadArgument(
+            "tables", f"table {duplicates[0]} is selected twice", "name each table once"
+        )
     return tables
 
 
@@ -73,17 +80,25 @@ def check_location(location: str | None, out_dir: Path) -> str:
         return out_dir.as_uri()
     parsed = urlparse(location)
     if parsed.scheme not in LOCATION_SCHEMES:
-        raise BadArgument("location", f"{location!r} is neither a file:// nor an s3:// URI",
-                          "use s3://<bucket>[/<prefix>] for upload, or leave it out for the "
-                          "output folder")
+        raise BadArgument(
+            "location",
+            f"{location!r} is neither a file:// nor an s3:// URI",
+            "use s3://<bucket>[/<prefix>] for upload, or leave it out for the output folder",
+        )
     if parsed.scheme == "s3" and not parsed.netloc:
-        raise BadArgument("location", f"{location!r} names no bucket", "use s3://<bucket>[/<prefix>]")
+        raise BadArgument(
+            "location", f"{location!r} names no bucket", "use s3://<bucket>[/<prefix>]"
+        )
     if parsed.scheme == "file" and (parsed.netloc or not parsed.path.startswith("/")):
-        raise BadArgument("location", f"{location!r} is not an absolute file:// URI",
-                          "use file:///<absolute path>")
+        raise BadArgument(
+            "location",
+            f"{location!r} is not an absolute file:// URI",
+            "use file:///<absolute path>",
+        )
     if parsed.query or parsed.fragment:
-        raise BadArgument("location", f"{location!r} has a query or fragment",
-                          "give a plain bucket and prefix")
+        raise BadArgument(
+            "location", f"{location!r} has a query or fragment", "give a plain bucket and prefix"
+        )
     return location.rstrip("/")
 
 
@@ -94,17 +109,24 @@ def check_out_dir(out_dir: Path) -> Path:
         if not out_dir.is_dir():
             raise BadArgument("out_dir", f"{out_dir} is a file", "name a folder")
         if any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
-            raise BadArgument("out_dir", f"{out_dir} holds files that are not generated data",
-                              "name an empty or new folder")
+            raise BadArgument(
+                "out_dir",
+                f"{out_dir} holds files that are not generated data",
+                "name an empty or new folder",
+            )
     existing = out_dir.parent
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        raise BadArgument("out_dir", f"{existing} is a file, not a folder",
-                          "name a folder whose parents are folders")
+        raise BadArgument(
+            "out_dir",
+            f"{existing} is a file, not a folder",
+            "name a folder whose parents are folders",
+        )
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise BadArgument("out_dir", f"{existing} is not writable",
-                          "name a folder in a writable place")
+        raise BadArgument(
+            "out_dir", f"{existing} is not writable", "name a folder in a writable place"
+        )
     return out_dir
 
 
@@ -222,8 +244,11 @@ def generate(
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     except OSError as err:
-        raise BadArgument("out_dir", f"cannot create a folder in {out_dir.parent}: {err.strerror}",
-                          "name a folder in a writable place") from None
+        raise BadArgument(
+            "out_dir",
+            f"cannot create a folder in {out_dir.parent}: {err.strerror}",
+            "name a folder in a writable place",
+        ) from None
     try:
         staging.chmod(0o755)
         manifest = write_tables(staging, tables, rows, seed, base)

@@ -82,7 +82,9 @@ class Manifest:
         if not matches:
             known = ", ".join(t.prefix for t in self.tables)
             raise KeyError(f"no table {name!r} in the manifest; the tables are: {known}")
-        raise KeyError(f"table name {name!r} is ambiguous: use one of {[t.prefix for t in matches]}")
+        raise KeyError(
+            f"table name {name!r} is ambiguous: use one of {[t.prefix for t in matches]}"
+        )
 
     def files_of(self, table: TableEntry) -> list[FileEntry]:
         return [f for f in self.files if f.key.startswith(table.prefix + "/")]
@@ -125,9 +127,13 @@ class Manifest:
             tables.append(TableEntry(**{**table, "partitions": partitions}))
         files = []
         for file in data["files"]:
-            keys = next((k for prefix, k in key_order.items() if file["key"].startswith(prefix + "/")), [])
+            keys = next(
+                (k for prefix, k in key_order.items() if file["key"].startswith(prefix + "/")), []
+            )
             partition = file["partition"]
-            files.append(FileEntry(**{**file, "partition": partition and _in_order(partition, keys)}))
+            files.append(
+                FileEntry(**{**file, "partition": partition and _in_order(partition, keys)})
+            )
         return cls(
             seed=data["seed"],
             rows=data["rows"],

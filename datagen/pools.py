@@ -22,16 +22,42 @@ from faker import Faker
 Builder = Callable[[Faker, np.random.Generator], list[str]]
 
 _GOODS = (
-    "Backpack", "Desk Lamp", "Office Chair", "Water Bottle", "Headphones", "Keyboard",
-    "Monitor Stand", "Notebook", "Coffee Grinder", "Running Shoes", "Rain Jacket", "Yoga Mat",
-    "Phone Case", "Bluetooth Speaker", "Cutting Board", "Travel Mug", "Wall Clock", "Tent",
-    "Sunglasses", "Wireless Mouse", "Garden Hose", "Bike Helmet", "Throw Blanket", "Tea Kettle",
+    "Backpack",
+    "Desk Lamp",
+    "Office Chair",
+    "Water Bottle",
+    "Headphones",
+    "Keyboard",
+    "Monitor Stand",
+    "Notebook",
+    "Coffee Grinder",
+    "Running Shoes",
+    "Rain Jacket",
+    "Yoga Mat",
+    "Phone Case",
+    "Bluetooth Speaker",
+    "Cutting Board",
+    "Travel Mug",
+    "Wall Clock",
+    "Tent",
+    "Sunglasses",
+    "Wireless Mouse",
+    "Garden Hose",
+    "Bike Helmet",
+    "Throw Blanket",
+    "Tea Kettle",
 )
 _EDITIONS = ("", "", "", " Pro", " Mini", " XL", " Lite", " 2.0")
 _SERVICES = ("api", "web", "checkout", "search", "auth", "worker", "db", "cache")
 _MEASURES = (
-    "cpu.utilization", "memory.used_bytes", "requests.count", "requests.errors",
-    "latency.p50_ms", "latency.p99_ms", "queue.depth", "disk.free_bytes",
+    "cpu.utilization",
+    "memory.used_bytes",
+    "requests.count",
+    "requests.errors",
+    "latency.p50_ms",
+    "latency.p99_ms",
+    "queue.depth",
+    "disk.free_bytes",
 )
 _ENVIRONMENTS = ("prod", "staging", "dev")
 _AWS_REGIONS = ("eu-central-1", "eu-west-1", "us-east-1", "us-west-2", "ap-southeast-1")
@@ -91,9 +117,7 @@ def _ipv4s(fake: Faker, rng: np.random.Generator) -> list[str]:
 
 
 def _url_paths(fake: Faker, rng: np.random.Generator) -> list[str]:
-    paths = [
-        f"/{fake.uri_path()}{_PATH_TAILS[rng.integers(len(_PATH_TAILS))]}" for _ in range(512)
-    ]
+    paths = [f"/{fake.uri_path()}{_PATH_TAILS[rng.integers(len(_PATH_TAILS))]}" for _ in range(512)]
     return _unique(paths)
 
 
@@ -152,7 +176,9 @@ def pool(name: str, seed: int) -> pa.StringArray:
     try:
         build = BUILDERS[name]
     except KeyError:
-        raise KeyError(f"unknown value pool {name!r}; the pools are: {', '.join(BUILDERS)}") from None
+        raise KeyError(
+            f"unknown value pool {name!r}; the pools are: {', '.join(BUILDERS)}"
+        ) from None
     derived = pool_seed(seed, name)
     fake = Faker("en_US")
     fake.seed_instance(derived)

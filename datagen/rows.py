@@ -40,7 +40,8 @@ class PartitionPlan:
     seed: np.random.SeedSequence
 
     def values_by_key(self, spec: TableSpec) -> dict[str, str]:
-        return {key.name: value for key, value in zip(spec.partition_keys, self.values)}
+        keys = (key.name for key in spec.partition_keys)
+        return dict(zip(keys, self.values, strict=True))
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,13 @@ from datagen.catalog import (
     IntRange,
     JsonObject,
     Pool,
-    Sequence as SequenceSpec,
     StringList,
     TableSpec,
     Timestamp,
     Uuid,
+)
+from datagen.catalog import (
+    Sequence as SequenceSpec,
 )
 from datagen.iceberg import mirror_properties
 from datagen.manifest import MANIFEST_NAME, FileEntry, Manifest, TableEntry
@@ -76,10 +78,12 @@ def schema_problems(where: str, actual: pa.Schema, spec: TableSpec, exact: bool)
     if actual.names != expected.names:
         return [f"{where}: columns {actual.names}, the catalog says {expected.names}"]
     problems = []
-    for got, want in zip(actual, expected):
+    for got, want in zip(actual, expected, strict=True):
         same = got.type == want.type if exact else _comparable(got.type) == _comparable(want.type)
         if not same:
-            problems.append(f"{where}: column {got.name} is {got.type}, the catalog says {want.type}")
+            problems.append(
+                f"{where}: column {got.name} is {got.type}, the catalog says {want.type}"
+            )
     return problems
 
 
@@ -214,10 +218,14 @@ class _Rows:
 def _partition_period(spec: TableSpec, entry: FileEntry) -> Period:
     if spec.partitioning is None or entry.partition is None:
         return None
-    return spec.partitioning.period_bounds(tuple(entry.partition[k.name] for k in spec.partition_keys))
+    return spec.partitioning.period_bounds(
+        tuple(entry.partition[k.name] for k in spec.partition_keys)
+    )
 
 
-def _parquet_rows(path: Path, entry: FileEntry, spec: TableSpec, rows: _Rows) -> tuple[int, list[str]]:
+def _parquet_rows(
+    path: Path, entry: FileEntry, spec: TableSpec, rows: _Rows
+) -> tuple[int, list[str]]:
     problems = []
     parquet = pq.ParquetFile(path)
     problems += schema_problems(entry.key, parquet.schema_arrow, spec, exact=True)
@@ -244,11 +252,13 @@ def _orc_rows(path: Path, entry: FileEntry, spec: TableSpec, rows: _Rows) -> tup
     return rows.check(entry.key, stripes, _partition_period(spec, entry)), problems
 
 
-def _csv_batches(reader: Iterator[list[str]], names: list[str], where: str) -> Iterator[pa.RecordBatch]:
+def _csv_batches(
+    reader: Iterator[list[str]], names: list[str], where: str
+) -> Iterator[pa.RecordBatch]:
     chunk: list[list[str]] = []
 
     def flush() -> pa.RecordBatch:
-        columns = list(zip(*chunk)) if chunk else [() for _ in names]
+        columns = list(zip(*chunk, strict=True)) if chunk else [() for _ in names]
         return pa.RecordBatch.from_arrays([pa.array(c, pa.string()) for c in columns], names=names)
 
     for number, record in enumerate(reader, start=2):
@@ -272,7 +282,9 @@ def _csv_rows(path: Path, entry: FileEntry, spec: TableSpec, rows: _Rows) -> tup
     if header != names:
         return 0, problems + [f"{entry.key}: header {header}, the catalog says {names}"]
     try:
-        count = rows.check(entry.key, _csv_batches(reader, names, entry.key), _partition_period(spec, entry))
+        count = rows.check(
+            entry.key, _csv_batches(reader, names, entry.key), _partition_period(spec, entry)
+        )
     except (ValueError, csv.Error) as err:
         return 0, problems + [f"{entry.key}: {err}"]
     return count, problems
@@ -295,7 +307,9 @@ def _hive_table(root: Path, manifest: Manifest, entry: TableEntry, spec: TableSp
         values = tuple(partition.get(key.name, "") for key in spec.partition_keys)
         expected = spec.partitioning.path(values) if spec.partitioning and partition else ""
         if folder != expected:
-            problems.append(f"{file.key}: folder {folder!r} does not match partition {file.partition}")
+            problems.append(
+                f"{file.key}: folder {folder!r} does not match partition {file.partition}"
+            )
         if not (root / file.key).is_file():
             continue
         try:
@@ -318,7 +332,9 @@ def _iceberg_table(root: Path, manifest: Manifest, entry: TableEntry, spec: Tabl
 
     def key_of(location: str, what: str) -> str | None:
         if not location.startswith(entry.location + "/"):
-            problems.append(f"{entry.prefix}: {what} {location} is outside the table {entry.location}")
+            problems.append(
+                f"{entry.prefix}: {what} {location} is outside the table {entry.location}"
+            )
             return None
         key = location[len(base) :]
         if key not in keys:
@@ -351,13 +367,17 @@ def _iceberg_table(root: Path, manifest: Manifest, entry: TableEntry, spec: Tabl
                 data_rows[key] = data_file.record_count
     listed = {f.key: f.rows for f in manifest.files_of(entry) if f.kind == "data"}
     if data_rows != listed:
-        problems.append(f"{entry.prefix}: snapshot data files {data_rows}, the manifest says {listed}")
+        problems.append(
+            f"{entry.prefix}: snapshot data files {data_rows}, the manifest says {listed}"
+        )
     if problems:
         return problems
     rows = _Rows(spec, manifest.seed)
     count = rows.check(entry.prefix, table.scan().to_arrow_batch_reader(), None)
     if count != entry.rows:
-        problems.append(f"{entry.prefix}: the table scans {count} rows, the manifest says {entry.rows}")
+        problems.append(
+            f"{entry.prefix}: the table scans {count} rows, the manifest says {entry.rows}"
+        )
     return problems + rows.finish()
 
 
@@ -384,7 +404,9 @@ def _file_problems(root: Path, manifest: Manifest) -> list[str]:
             continue
         path = root / file.key
         if path.stat().st_size != file.bytes:
-            problems.append(f"{file.key}: {path.stat().st_size} bytes, the manifest says {file.bytes}")
+            problems.append(
+                f"{file.key}: {path.stat().st_size} bytes, the manifest says {file.bytes}"
+            )
             continue
         with path.open("rb") as handle:
             if hashlib.file_digest(handle, "sha256").hexdigest() != file.sha256:
@@ -395,16 +417,23 @@ def _file_problems(root: Path, manifest: Manifest) -> list[str]:
 def _partition_problems(manifest: Manifest, entry: TableEntry, spec: TableSpec) -> list[str]:
     problems = []
     if entry.partition_keys != [k.name for k in spec.partition_keys]:
-        problems.append(f"{entry.prefix}: partition keys {entry.partition_keys}, "
-                        f"the catalog says {[k.name for k in spec.partition_keys]}")
+        problems.append(
+            f"{entry.prefix}: partition keys {entry.partition_keys}, "
+            f"the catalog says {[k.name for k in spec.partition_keys]}"
+        )
     expected = spec.partitioning.values() if spec.partitioning else []
     keys = [key.name for key in spec.partition_keys]
     found = [tuple(p.values.get(key, "") for key in keys) for p in entry.partitions]
     if found != expected or any(list(p.values) != keys for p in entry.partitions):
         problems.append(f"{entry.prefix}: partitions {found}, the catalog says {expected}")
-    for partition, values in zip(entry.partitions, found):
-        if spec.partitioning and partition.prefix != f"{spec.prefix}/{spec.partitioning.path(values)}/":
-            problems.append(f"{entry.prefix}: partition prefix {partition.prefix} does not match its values")
+    for partition, values in zip(entry.partitions, found, strict=True):
+        if (
+            spec.partitioning
+            and partition.prefix != f"{spec.prefix}/{spec.partitioning.path(values)}/"
+        ):
+            problems.append(
+                f"{entry.prefix}: partition prefix {partition.prefix} does not match its values"
+            )
         files = [f for f in manifest.files if f.key.startswith(partition.prefix)]
         if partition.files != len(files) or partition.rows != sum(f.rows or 0 for f in files):
             problems.append(f"{partition.prefix}: file or row counts differ from its files")
@@ -429,7 +458,9 @@ def validate(out_dir: str | Path, tables: Sequence[TableSpec] | None = None) -> 
     problems = _file_problems(root, manifest)
     present = {entry.prefix for entry in manifest.tables}
     if tables is not None:
-        problems += [f"{prefix}: selected but not generated" for prefix in specs if prefix not in present]
+        problems += [
+            f"{prefix}: selected but not generated" for prefix in specs if prefix not in present
+        ]
     for entry in manifest.tables:
         spec = specs.get(entry.prefix)
         if spec is None:

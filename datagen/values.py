@@ -87,8 +87,11 @@ def timestamp_text(seconds: np.ndarray) -> pa.StringArray:
     chars[:, 10] = ord(" ")
     chars[:, [13, 16]] = ord(":")
     for column, values, width in (
-        (0, year, 4), (5, month, 2), (8, day, 2),
-        (11, second_of_day // 3600, 2), (14, second_of_day // 60 % 60, 2),
+        (0, year, 4),
+        (5, month, 2),
+        (8, day, 2),
+        (11, second_of_day // 3600, 2),
+        (14, second_of_day // 60 % 60, 2),
         (17, second_of_day % 60, 2),
     ):
         _put_digits(chars, column, values, width)
@@ -136,9 +139,7 @@ def _decimal_range(spec: DecimalRange, batch: Batch) -> pa.Array:
     words = np.empty((batch.size, 2), dtype=np.int64)
     words[:, 0] = cents
     words[:, 1] = np.where(cents < 0, -1, 0)
-    return pa.Array.from_buffers(
-        pa.decimal128(38, 2), batch.size, [None, pa.py_buffer(words)]
-    )
+    return pa.Array.from_buffers(pa.decimal128(38, 2), batch.size, [None, pa.py_buffer(words)])
 
 
 def _float_range(spec: FloatRange, batch: Batch) -> pa.Array:

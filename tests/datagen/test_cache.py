@@ -32,8 +32,12 @@ def counted(monkeypatch):
 
 def test_second_call_reuses_the_entry(tmp_path, counted):
     """The same inputs give the same folder and manifest without generating again."""
-    first = cache.generate_cached(tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION)
-    second = cache.generate_cached(tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION)
+    first = cache.generate_cached(
+        tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION
+    )
+    second = cache.generate_cached(
+        tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION
+    )
     assert first == second
     assert len(counted) == 1
 
@@ -64,11 +68,13 @@ def test_generator_code_is_part_of_the_key(monkeypatch, tmp_path):
 
 def test_incomplete_entry_is_generated_again(tmp_path, counted):
     """An entry with a missing or truncated file is replaced by a fresh generation."""
-    folder, manifest = cache.generate_cached(tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1,
-                                             location=LOCATION)
+    folder, manifest = cache.generate_cached(
+        tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION
+    )
     (folder / manifest.files[0].key).write_bytes(b"")
-    again, repaired = cache.generate_cached(tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1,
-                                            location=LOCATION)
+    again, repaired = cache.generate_cached(
+        tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION
+    )
     assert again == folder and repaired == manifest
     assert (folder / manifest.files[0].key).stat().st_size == manifest.files[0].bytes
     assert len(counted) == 2
@@ -83,8 +89,9 @@ def test_losing_a_race_takes_the_winners_copy(tmp_path, monkeypatch):
         return generate(out_dir, **kwargs)
 
     monkeypatch.setattr(cache, "generate", racing_generate)
-    folder, manifest = cache.generate_cached(tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1,
-                                             location=LOCATION)
+    folder, manifest = cache.generate_cached(
+        tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION
+    )
     assert cache.complete(folder) == manifest
     assert [p.name for p in tmp_path.iterdir()] == [folder.name]
 
@@ -92,14 +99,21 @@ def test_losing_a_race_takes_the_winners_copy(tmp_path, monkeypatch):
 def test_two_processes_filling_one_entry_both_succeed(tmp_path):
     """Two processes racing for the same entry both return it, complete, with no leftovers."""
     script = (
-        "import sys; from datagen.cache import generate_cached; from datagen.catalog import ACCESS_LOGS;"
+        "import sys; from datagen.cache import generate_cached;"
+        "from datagen.catalog import ACCESS_LOGS;"
         f"folder, m = generate_cached(sys.argv[1], tables=[ACCESS_LOGS], rows=2000, seed=3,"
         f" location={LOCATION!r}); print(folder)"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     racers = [
-        subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(tmp_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         for _ in range(2)
     ]
     results = [racer.communicate(timeout=120) for racer in racers]

@@ -14,7 +14,11 @@ LOCATION = "s3://determinism-bucket/run"
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_two_processes_in_different_time_zones_write_identical_bytes(tmp_path):
@@ -25,9 +29,22 @@ def test_two_processes_in_different_time_zones_write_identical_bytes(tmp_path):
     for name, (zone, hash_seed) in runs.items():
         env = {**os.environ, "TZ": zone, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
         processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "datagen", "--out", str(tmp_path / name), "--rows", "3000",
-             "--location", LOCATION],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "datagen",
+                "--out",
+                str(tmp_path / name),
+                "--rows",
+                "3000",
+                "--location",
+                LOCATION,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
         )
     for name, process in processes.items():
         out, err = process.communicate(timeout=180)
@@ -51,8 +68,15 @@ def test_another_seed_gives_other_data(tmp_path):
     """The seed drives the data: seed 43 differs from seed 42 in every data file."""
     first = generate(tmp_path / "a", rows=200, seed=42, location=LOCATION)
     second = generate(tmp_path / "b", rows=200, seed=43, location=LOCATION)
-    first_data = {f.key: f.sha256 for f in first.files if f.kind == "data" and f.format != "iceberg"}
-    second_data = {f.key: f.sha256 for f in second.files if f.kind == "data" and f.format != "iceberg"}
+    first_data = {
+        f.key: f.sha256 for f in first.files if f.kind == "data" and f.format != "iceberg"
+    }
+    second_data = {
+        f.key: f.sha256 for f in second.files if f.kind == "data" and f.format != "iceberg"
+    }
     assert first_data.keys() == second_data.keys()
     assert all(first_data[key] != second_data[key] for key in first_data)
-    assert first.table("customer_data").metadata_location != second.table("customer_data").metadata_location
+    assert (
+        first.table("customer_data").metadata_location
+        != second.table("customer_data").metadata_location
+    )

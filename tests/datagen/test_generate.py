@@ -15,7 +15,11 @@ from datagen.writers import CsvWriter
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_paths_are_s3_keys_and_the_manifest_lists_every_file(small):
@@ -44,8 +48,13 @@ def test_tables_are_independent_of_the_selection(small, tmp_path):
 
 def test_scaled_catalog_gets_its_partition_counts(tmp_path):
     """Scaled catalogs (more partitions, copies in scale databases) generate as declared."""
-    tables = scale_catalog((SALES_DATA, ACCESS_LOGS), monthly_partitions=2, daily_partitions=5,
-                           scale_databases=1, tables_per_database=2)
+    tables = scale_catalog(
+        (SALES_DATA, ACCESS_LOGS),
+        monthly_partitions=2,
+        daily_partitions=5,
+        scale_databases=1,
+        tables_per_database=2,
+    )
     manifest = generate(tmp_path / "scaled", tables=tables, rows=20)
     assert [len(t.partitions) for t in manifest.tables] == [2, 5, 2, 5]
     assert manifest.tables[2].prefix == "scale_01/sales_data_0001"

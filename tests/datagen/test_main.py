@@ -14,7 +14,21 @@ from tests.datagen.test_generate import FailingCsvWriter
 def test_success_prints_each_file_and_a_summary(tmp_path, capsys):
     """Exit 0; one line per file with its size, a summary, and the validation result."""
     out = tmp_path / "out"
-    assert main(["--out", str(out), "--rows", "40", "--seed", "5", "--tables", "access_logs,metrics_orc"]) == 0
+    assert (
+        main(
+            [
+                "--out",
+                str(out),
+                "--rows",
+                "40",
+                "--seed",
+                "5",
+                "--tables",
+                "access_logs,metrics_orc",
+            ]
+        )
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     manifest = Manifest.load(out)
     assert [t.name for t in manifest.tables] == ["metrics_orc", "access_logs"]

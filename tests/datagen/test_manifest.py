@@ -39,7 +39,9 @@ def test_table_lookup_by_name_or_prefix(small):
 def test_other_manifest_versions_are_refused(small, tmp_path):
     """A manifest of another format version is not silently misread."""
     root, _ = small
-    text = (root / "manifest.json").read_text().replace('"format_version": 1', '"format_version": 9')
+    text = (
+        (root / "manifest.json").read_text().replace('"format_version": 1', '"format_version": 9')
+    )
     (tmp_path / "manifest.json").write_text(text)
     with pytest.raises(ValueError, match="format_version 9"):
         Manifest.load(tmp_path)

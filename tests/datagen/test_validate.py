@@ -29,7 +29,8 @@ def rehash(root: Path, manifest: Manifest, key: str) -> None:
     data = (root / key).read_bytes()
     manifest.files = [
         dataclasses.replace(f, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
-        if f.key == key else f
+        if f.key == key
+        else f
         for f in manifest.files
     ]
     manifest.write(root)

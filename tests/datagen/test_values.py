@@ -29,10 +29,17 @@ def batch(size: int = 5000, seed: int = 1, period=None) -> Batch:
 def test_timestamp_text_equals_strftime():
     """Timestamps become `yyyy-MM-dd HH:mm:ss` text, equal to Python's formatting, leap days too."""
     rng = np.random.default_rng(3)
-    seconds = np.concatenate([
-        rng.integers(-2_000_000_000, 4_000_000_000, size=20_000),
-        [0, 951_782_400, 1_709_164_800, 1_735_689_599],  # epoch, 2000-02-29, 2024-02-29, 2024-12-31 23:59:59
-    ])
+    seconds = np.concatenate(
+        [
+            rng.integers(-2_000_000_000, 4_000_000_000, size=20_000),
+            [
+                0,
+                951_782_400,
+                1_709_164_800,
+                1_735_689_599,
+            ],  # epoch, 2000-02-29, 2024-02-29, 2024-12-31 23:59:59
+        ]
+    )
     expected = [
         (dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(s))).strftime("%Y-%m-%d %H:%M:%S")
         for s in seconds
@@ -58,7 +65,8 @@ def test_decimal_amounts_have_two_decimals_within_bounds():
 
 
 def test_timestamps_stay_inside_the_period():
-    """Timestamps fall in the partition's half-open period, or the last days before the reference date."""
+    """Timestamps fall in the partition's half-open period, else in the days up to the
+    reference date."""
     period = (dt.datetime(2024, 12, 30), dt.datetime(2024, 12, 31))
     inside = draw(Timestamp(), batch(period=period)).to_pylist()
     assert all(period[0] <= t < period[1] for t in inside)
@@ -85,7 +93,7 @@ def test_string_lists_respect_their_lengths():
 
 def test_json_strings_survive_quotes_and_backslashes():
     """String values are escaped so the JSON text parses back to the same value."""
-    tricky = pa.array(['plain', 'say "hi"', 'back\\slash', 'a, b', ''])
+    tricky = pa.array(["plain", 'say "hi"', "back\\slash", "a, b", ""])
     encoded = json_string(tricky).to_pylist()
     assert [json.loads(text) for text in encoded] == tricky.to_pylist()
 

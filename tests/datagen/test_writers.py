@@ -43,7 +43,10 @@ def test_parquet_encodings_engines_read(small):
             assert parquet.metadata.num_rows == file.rows, file.key
             columns = {c.name: c for c in parquet.schema}
             assert not {k.name for k in spec.partition_keys} & set(columns), file.key
-            assert columns["timestamp" if spec is EVENTS_RAW else "order_date"].physical_type == "INT64"
+            assert (
+                columns["timestamp" if spec is EVENTS_RAW else "order_date"].physical_type
+                == "INT64"
+            )
             timestamp = columns["timestamp" if spec is EVENTS_RAW else "order_date"].logical_type
             assert "microseconds" in str(timestamp) and "isAdjustedToUTC=false" in str(timestamp)
             group = parquet.metadata.row_group(0)
@@ -69,7 +72,9 @@ def test_partitioned_tables_have_hive_folders_equal_to_values(small):
             assert partition.rows > 0 and partition.files == 1
         assert sum(p.rows for p in table.partitions) == 1000
     assert [p.values for p in manifest.table("sales_data").partitions] == [
-        {"year": "2024", "month": "10"}, {"year": "2024", "month": "11"}, {"year": "2024", "month": "12"},
+        {"year": "2024", "month": "10"},
+        {"year": "2024", "month": "11"},
+        {"year": "2024", "month": "12"},
     ]
 
 
@@ -86,7 +91,8 @@ def test_sales_values_are_plausible(small):
 
 
 def test_orc_is_compressed_in_catalog_column_order(small):
-    """ORC: compressed, columns in the catalog's order (Athena reads by position), tags a list of strings."""
+    """ORC: compressed, columns in the catalog's order (Athena reads by position), tags a
+    list of strings."""
     root, manifest = small
     (file,) = data_files(manifest, METRICS_ORC)
     orc = pa_orc.ORCFile(str(root / file.key))
@@ -128,10 +134,12 @@ def test_user_agents_with_commas_and_quotes_round_trip_through_csv(small):
 
 
 def test_csv_writer_quotes_by_rfc_4180(tmp_path):
-    """Quotes are doubled inside quoted fields (no backslash escapes), so csv reads back the values."""
+    """Quotes are doubled inside quoted fields (no backslash escapes): csv reads the values back."""
     values = ['a, "b"', '"', ",", "", "plain", 'end"']
     schema = pa.schema([("text", pa.string()), ("n", pa.string())])
-    batch = pa.RecordBatch.from_arrays([pa.array(values), pa.array([str(i) for i in range(6)])], schema=schema)
+    batch = pa.RecordBatch.from_arrays(
+        [pa.array(values), pa.array([str(i) for i in range(6)])], schema=schema
+    )
     path = tmp_path / "quoted.csv"
     CsvWriter().write_file(path, schema, [batch])
     raw = path.read_text(encoding="utf-8")
@@ -146,7 +154,9 @@ def test_iceberg_local_copy_loads_with_pyiceberg(small):
     """The default output is itself an Iceberg v2 table: StaticTable loads and scans it."""
     root, manifest = small
     table_entry = manifest.table(CUSTOMER_DATA.name)
-    assert table_entry.metadata_location.startswith(root.as_uri() + "/analytics/customer_data/metadata/")
+    assert table_entry.metadata_location.startswith(
+        root.as_uri() + "/analytics/customer_data/metadata/"
+    )
     table = StaticTable.from_metadata(table_entry.metadata_location)
     assert table.metadata.format_version == 2
     assert table.location() == table_entry.location == f"{root.as_uri()}/analytics/customer_data"
@@ -163,7 +173,9 @@ def test_iceberg_files_name_the_upload_location_only(for_upload):
     """Metadata, manifest list and manifests carry absolute s3:// paths, never the local folder."""
     root, manifest = for_upload
     table_entry = manifest.table(CUSTOMER_DATA.name)
-    assert table_entry.metadata_location.startswith(f"{S3_LOCATION}/analytics/customer_data/metadata/")
+    assert table_entry.metadata_location.startswith(
+        f"{S3_LOCATION}/analytics/customer_data/metadata/"
+    )
     assert table_entry.metadata_location.endswith(".metadata.json")
     kinds = {f.kind for f in manifest.files_of(table_entry)}
     assert kinds == {"data", "metadata", "manifest-list", "manifest"}
@@ -172,7 +184,9 @@ def test_iceberg_files_name_the_upload_location_only(for_upload):
             content = (root / file.key).read_bytes()
             assert str(root).encode() not in content, file.key
             assert b"file://" not in content, file.key
-    current = json.loads((root / table_entry.metadata_location.removeprefix(S3_LOCATION + "/")).read_text())
+    current = json.loads(
+        (root / table_entry.metadata_location.removeprefix(S3_LOCATION + "/")).read_text()
+    )
     assert current["location"] == f"{S3_LOCATION}/analytics/customer_data"
     manifest_list = current["snapshots"][0]["manifest-list"]
     assert manifest_list.startswith(f"{S3_LOCATION}/analytics/customer_data/metadata/snap-")
