@@ -77,7 +77,8 @@ def check_tables(tables: Sequence[TableSpec]) -> tuple[TableSpec, ...]:
 def check_location(location: str | None, out_dir: Path) -> str:
     """The base URI the output is recorded under; ``None`` is the output folder itself."""
     if location is None:
-        return out_dir.as_uri()
+        # Not percent-encoded: pyiceberg opens file:// paths without decoding them.
+        return f"file://{out_dir.as_posix()}"
     parsed = urlparse(location)
     if parsed.scheme not in LOCATION_SCHEMES:
         raise BadArgument(

@@ -32,7 +32,7 @@ def test_success_prints_each_file_and_a_summary(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     manifest = Manifest.load(out)
     assert [t.name for t in manifest.tables] == ["metrics_orc", "access_logs"]
-    assert manifest.seed == 5 and manifest.location == out.resolve().as_uri()
+    assert manifest.seed == 5 and manifest.location == f"file://{out.resolve()}"
     for file in manifest.files:
         assert f"{file.bytes:>12,}  {file.key}" in lines
     assert lines[len(manifest.files)].startswith(f"{len(manifest.files)} files, 80 rows, ")

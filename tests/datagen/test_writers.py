@@ -155,11 +155,11 @@ def test_iceberg_local_copy_loads_with_pyiceberg(small):
     root, manifest = small
     table_entry = manifest.table(CUSTOMER_DATA.name)
     assert table_entry.metadata_location.startswith(
-        root.as_uri() + "/analytics/customer_data/metadata/"
+        f"file://{root}/analytics/customer_data/metadata/"
     )
     table = StaticTable.from_metadata(table_entry.metadata_location)
     assert table.metadata.format_version == 2
-    assert table.location() == table_entry.location == f"{root.as_uri()}/analytics/customer_data"
+    assert table.location() == table_entry.location == f"file://{root}/analytics/customer_data"
     rows = table.scan().to_arrow()
     assert rows.num_rows == 1000
     assert rows.schema.names == [c.name for c in CUSTOMER_DATA.columns]
