@@ -73,3 +73,13 @@ def bucket_name(env: str, account_id: str, region: str) -> str:
         return name
     room = BUCKET_MAX_LENGTH - len(BUCKET_PREFIX) - len(suffix) - 2 - 6
     return f"{BUCKET_PREFIX}-{slug[:room].rstrip('-')}-{_short_hash(env)}{suffix}"
+
+
+def container_name(env: str) -> str:
+    """The PostgreSQL container of a stack: ``aws2openstack-<env>-postgres``."""
+    return f"aws2openstack-{resource_slug(env)}-postgres"
+
+
+def volume_name(env: str) -> str:
+    """The PostgreSQL data volume of a stack: ``aws2openstack-<env>-pgdata``."""
+    return f"aws2openstack-{resource_slug(env)}-pgdata"

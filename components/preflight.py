@@ -16,12 +16,18 @@ import os
 import shutil
 import socket
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 from urllib.parse import quote, urlparse
 
 import pulumi
 
+from components import naming
 from datagen.catalog import TableSpec
+
+if TYPE_CHECKING:
+    import pulumi_aws as aws
+
+    from components.config import StackConfig
 
 # A generous upper bound of bytes per generated row, staging copy included.
 BYTES_PER_ROW_ESTIMATE = 400
@@ -128,8 +134,18 @@ def check_port(port: int, container_name: str, docker: str | None = None) -> Non
         f"port {port} on 127.0.0.1 is in use by another program, and not by this stack's "
         f"container {container_name}. Fix: free it (see `lsof -i :{port}` or "
         f"`ss -ltnp 'sport = :{port}'`) or choose another port for this stack: "
-        "`pulumi config set postgresPort 55432`."
+        f"`pulumi config set postgresPort {suggest_port(port)}`."
     )
+
+
+def suggest_port(busy: int) -> int:
+    """A free port to suggest instead of ``busy``: the first free one of 55432, 55433, ..."""
+    for candidate in range(55432, 55532):
+        if candidate != busy and port_is_free(candidate):
+            return candidate
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 # --- disk ---------------------------------------------------------------------------
@@ -177,3 +193,24 @@ def explain_aws_error(err: Exception, profile: str | None) -> PreflightError:
         f"AWS_SECRET_ACCESS_KEY; check with `{check}`. To try the stack without AWS, use the "
         "emulator stack (README: Offline)."
     )
+
+
+# --- all of it ----------------------------------------------------------------------
+
+
+def run(cfg: "StackConfig", cache_dir: Path) -> None:
+    """The machine checks, in order; the AWS check wraps the identity lookup instead."""
+    if cfg.database is not None:
+        check_docker()
+        check_port(cfg.database.host_port, naming.container_name(cfg.env))
+    check_disk(cache_dir, cfg.tables, cfg.rows)
+
+
+def account_id(provider: "aws.Provider", profile: str | None) -> str:
+    """The account id of the provider's credentials, or an error that says how to log in."""
+    import pulumi_aws as aws
+
+    try:
+        return aws.get_caller_identity(opts=pulumi.InvokeOptions(provider=provider)).account_id
+    except Exception as err:  # the provider's error text is all there is to go on
+        raise explain_aws_error(err, profile) from None

@@ -58,8 +58,9 @@ def test_port_held_by_another_program_fails_with_the_fix(docker, busy_port):
         preflight.check_port(busy_port, "aws2openstack-test-postgres", docker.host)
     message = str(err.value)
     assert f"port {busy_port}" in message
-    assert "pulumi config set postgresPort" in message
     assert f"lsof -i :{busy_port}" in message
+    suggested = int(message.split("pulumi config set postgresPort ")[1].split("`")[0])
+    assert suggested != busy_port and preflight.port_is_free(suggested)
 
 
 def test_port_held_by_this_stacks_container_passes(docker, busy_port):
