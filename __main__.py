@@ -1,0 +1,82 @@
+"""aws2openstack test environment: one stack per developer.
+
+Deploys an S3 bucket of deterministic synthetic test data (Parquet, ORC, CSV and
+Iceberg), the AWS Glue databases, tables and partitions that describe it, and a local
+PostgreSQL container migrated to Alembic head. Configuration is read and validated
+before any resource is declared (``components/config.py``).
+"""
+
+import os
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from components import config as stack_config
+from components import naming, preflight
+from components.data_bucket import DataBucket, DataBucketArgs
+from components.glue_catalog import GlueCatalog, GlueCatalogArgs
+from components.local_database import LocalDatabase, LocalDatabaseArgs
+from components.outputs import stack_outputs
+from components.synthetic_data import SyntheticData, SyntheticDataArgs
+
+PROJECT_DIR = Path(__file__).resolve().parent
+CACHE_DIR = Path(os.environ.get("TESTENV_CACHE_DIR") or PROJECT_DIR / ".cache" / "datagen")
+
+cfg = stack_config.load()
+preflight.run(cfg, CACHE_DIR)
+
+provider = aws.Provider(
+    "aws",
+    region=cfg.aws.region,
+    default_tags={"tags": cfg.tags},
+    **cfg.aws.provider_args,
+)
+aws_opts = pulumi.ResourceOptions(providers={"aws": provider})
+account_id = preflight.account_id(provider, cfg.aws.provider_args.get("profile"))
+bucket_name = naming.bucket_name(cfg.env, account_id, cfg.aws.region)
+
+bucket = DataBucket(
+    "data",
+    DataBucketArgs(bucket_name=bucket_name, lifecycle_days=cfg.lifecycle_days,
+                   kms_key_id=cfg.kms_key_id, tls_only_policy=cfg.tls_only_policy),
+    opts=aws_opts,
+)
+data = SyntheticData(
+    "testdata",
+    SyntheticDataArgs(
+        stack=cfg.stack,
+        env=cfg.env,
+        region=cfg.aws.region,
+        bucket_id=bucket.bucket.id,
+        bucket_name=bucket_name,
+        tables=cfg.tables,
+        rows=cfg.rows,
+        seed=cfg.seed,
+        cache_dir=CACHE_DIR,
+        bucket_ready=bucket.ready,
+    ),
+    opts=aws_opts,
+)
+catalog = GlueCatalog(
+    "glue",
+    GlueCatalogArgs(env=cfg.env, bucket_name=bucket_name, tables=cfg.tables,
+                    manifest=data.manifest),
+    opts=aws_opts,
+)
+
+database = None
+if cfg.database:
+    database = LocalDatabase(
+        "postgres",
+        LocalDatabaseArgs(
+            env=cfg.env,
+            host_port=cfg.database.host_port,
+            database=cfg.database.database,
+            user=cfg.database.user,
+            migrations_dir=str(PROJECT_DIR / "migrations"),
+        ),
+    )
+
+for key, value in stack_outputs(cfg, bucket_name, data, database).items():
+    pulumi.export(key, value)
