@@ -185,7 +185,10 @@ def schema_problems(read: TableRead) -> list[str]:
         problems.append(f"{read.name}: columns {read.data.column_names} != Glue {names}")
         return problems
     for (name, glue_type), field in zip(read.columns, read.data.schema):
-        expected = pa.string() if read.format == "csv" and glue_type == "string" else arrow_type(glue_type)
-        if not _plain(field.type).equals(expected):
+        expected = arrow_type(glue_type)
+        actual = _plain(field.type)
+        if read.format == "orc" and pa.types.is_timestamp(actual) and actual.tz is None:
+            actual = pa.timestamp("us")  # ORC stores nanoseconds; pyarrow reads them as such
+        if not actual.equals(expected):
             problems.append(f"{read.name}.{name}: read as {field.type}, Glue says {glue_type}")
     return problems

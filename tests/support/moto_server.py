@@ -2,6 +2,11 @@
 
 HTTP (not moto's in-process patching) because pyarrow's S3 filesystem and pyiceberg
 read S3 through their own clients, which only a real endpoint can serve.
+
+moto answers Glue's ``GetTables``, ``GetDatabases`` and ``GetPartitions`` in one
+response however many items there are; AWS pages them (at most 100 tables or databases,
+1,000 partitions per page, ``NextToken`` for the rest). The server here pages like AWS,
+so a reader that ignores ``NextToken`` misses tables, as it would in AWS.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import urllib.request
 from typing import Iterator
 
 import pytest
+from moto.glue.responses import GlueResponse
 from moto.server import ThreadedMotoServer
 
 from tests.support.glue_reader import Endpoint
@@ -19,8 +25,35 @@ ACCESS_KEY = "testing"
 SECRET_KEY = "testing"
 
 
+# operation -> (result key, the most items AWS returns per page)
+GLUE_PAGE_LIMITS = {
+    "get_tables": ("TableList", 100),
+    "get_databases": ("DatabaseList", 100),
+    "get_partitions": ("Partitions", 1000),
+}
+
+
+def _paged(operation: str, key: str, limit: int):
+    unpaged = getattr(GlueResponse, operation)
+
+    def respond(self):
+        result = unpaged(self)
+        items = result.result[key]
+        size = min(int(self.parameters.get("MaxResults") or limit), limit)
+        start = int(self.parameters.get("NextToken") or 0)
+        result.result[key] = items[start:start + size]
+        if start + size < len(items):
+            result.result["NextToken"] = str(start + size)
+        return result
+
+    return respond
+
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
+    patch = pytest.MonkeyPatch()
+    for operation, (key, limit) in GLUE_PAGE_LIMITS.items():
+        patch.setattr(GlueResponse, operation, _paged(operation, key, limit))
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -28,6 +61,7 @@ def moto_server() -> Iterator[str]:
         yield f"http://{host}:{port}"
     finally:
         server.stop()
+        patch.undo()
 
 
 @pytest.fixture

@@ -1,0 +1,211 @@
+"""Applies the AWS resources a program run registered to a local AWS emulator (moto).
+
+This plays the part of the AWS provider: each recorded registration becomes the AWS
+API call the provider would make, with the recorded inputs. Any input it does not know
+how to pass on is an error, so nothing the program declares is silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import boto3
+from pulumi.runtime import rpc
+
+from tests.stack.program import ProgramRun, unwrap
+
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+def clients(endpoint: str, region: str) -> tuple[Any, Any]:
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name=region, **CREDENTIALS)
+    glue = boto3.client("glue", endpoint_url=endpoint, region_name=region, **CREDENTIALS)
+    return s3, glue
+
+
+def _only(inputs: dict[str, Any], allowed: set[str], type_: str) -> None:
+    extra = set(inputs) - allowed - {"__defaults"}
+    if extra:
+        raise AssertionError(f"{type_}: the emulator does not apply inputs {sorted(extra)}")
+
+
+def _columns(columns: list[dict[str, str]]) -> list[dict[str, str]]:
+    out = []
+    for column in columns:
+        _only(column, {"name", "type", "comment", "parameters"}, "column")
+        item = {"Name": column["name"], "Type": column["type"]}
+        if "comment" in column:
+            item["Comment"] = column["comment"]
+        if "parameters" in column:
+            item["Parameters"] = column["parameters"]
+        out.append(item)
+    return out
+
+
+def storage_descriptor(sd: dict[str, Any]) -> dict[str, Any]:
+    """A recorded ``storageDescriptor`` input as Glue's ``StorageDescriptor``."""
+    _only(sd, {"location", "columns", "inputFormat", "outputFormat", "compressed",
+               "numberOfBuckets", "serDeInfo", "storedAsSubDirectories", "parameters"},
+          "storageDescriptor")
+    out: dict[str, Any] = {"Location": sd["location"], "Columns": _columns(sd.get("columns", []))}
+    simple = {"inputFormat": "InputFormat", "outputFormat": "OutputFormat",
+              "compressed": "Compressed", "storedAsSubDirectories": "StoredAsSubDirectories",
+              "parameters": "Parameters"}
+    for key, api_key in simple.items():
+        if key in sd:
+            out[api_key] = sd[key]
+    if "numberOfBuckets" in sd:
+        out["NumberOfBuckets"] = int(sd["numberOfBuckets"])
+    if "serDeInfo" in sd:
+        serde = sd["serDeInfo"]
+        _only(serde, {"serializationLibrary", "parameters", "name"}, "serDeInfo")
+        out["SerdeInfo"] = {"SerializationLibrary": serde["serializationLibrary"],
+                            "Parameters": serde.get("parameters", {})}
+    return out
+
+
+@dataclass
+class AppliedStack:
+    s3: Any
+    glue: Any
+    bucket: str
+    policies: dict[str, str] = field(default_factory=dict)
+    """Bucket policies, applied by ``apply_policies`` once the objects are written."""
+
+    def apply_policies(self) -> None:
+        for bucket, policy in self.policies.items():
+            self.s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+
+    def remove_policies(self) -> None:
+        for bucket in self.policies:
+            self.s3.delete_bucket_policy(Bucket=bucket)
+
+
+def apply(run: ProgramRun, endpoint: str, region: str) -> AppliedStack:
+    """Apply every AWS resource of ``run`` in registration (= dependency) order.
+
+    moto ignores the ``aws:SecureTransport`` condition, so a TLS-only policy denies
+    every request there, the upload's too; policies are therefore recorded and put on
+    by ``AppliedStack.apply_policies`` after the objects.
+    """
+    s3, glue = clients(endpoint, region)
+    applied = AppliedStack(s3=s3, glue=glue, bucket="")
+    handlers: dict[str, Callable[[dict[str, Any]], None]] = {}
+
+    def bucket(i):
+        _only(i, {"bucket", "forceDestroy"}, "Bucket")
+        s3.create_bucket(Bucket=i["bucket"],
+                         CreateBucketConfiguration={"LocationConstraint": region})
+        applied.bucket = i["bucket"]
+
+    def ownership(i):
+        _only(i, {"bucket", "rule"}, "BucketOwnershipControls")
+        s3.put_bucket_ownership_controls(
+            Bucket=i["bucket"],
+            OwnershipControls={"Rules": [{"ObjectOwnership": i["rule"]["objectOwnership"]}]})
+
+    def public_access(i):
+        keys = {"blockPublicAcls": "BlockPublicAcls", "blockPublicPolicy": "BlockPublicPolicy",
+                "ignorePublicAcls": "IgnorePublicAcls", "restrictPublicBuckets": "RestrictPublicBuckets"}
+        _only(i, {"bucket", *keys}, "BucketPublicAccessBlock")
+        s3.put_public_access_block(
+            Bucket=i["bucket"],
+            PublicAccessBlockConfiguration={api: i[key] for key, api in keys.items()})
+
+    def encryption(i):
+        _only(i, {"bucket", "rules"}, "BucketServerSideEncryptionConfiguration")
+        rules = []
+        for rule in i["rules"]:
+            default = rule["applyServerSideEncryptionByDefault"]
+            api_default = {"SSEAlgorithm": default["sseAlgorithm"]}
+            if "kmsMasterKeyId" in default:
+                api_default["KMSMasterKeyID"] = default["kmsMasterKeyId"]
+            api_rule: dict[str, Any] = {"ApplyServerSideEncryptionByDefault": api_default}
+            if "bucketKeyEnabled" in rule:
+                api_rule["BucketKeyEnabled"] = rule["bucketKeyEnabled"]
+            rules.append(api_rule)
+        s3.put_bucket_encryption(Bucket=i["bucket"],
+                                 ServerSideEncryptionConfiguration={"Rules": rules})
+
+    def lifecycle(i):
+        _only(i, {"bucket", "rules"}, "BucketLifecycleConfiguration")
+        rules = []
+        for rule in i["rules"]:
+            api_rule: dict[str, Any] = {"ID": rule["id"], "Status": rule["status"],
+                                        "Filter": {"Prefix": rule["filter"].get("prefix", "")}}
+            if "expiration" in rule:
+                api_rule["Expiration"] = {"Days": int(rule["expiration"]["days"])}
+            if "abortIncompleteMultipartUpload" in rule:
+                api_rule["AbortIncompleteMultipartUpload"] = {
+                    "DaysAfterInitiation":
+                        int(rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"])}
+            rules.append(api_rule)
+        s3.put_bucket_lifecycle_configuration(Bucket=i["bucket"],
+                                              LifecycleConfiguration={"Rules": rules})
+
+    def policy(i):
+        _only(i, {"bucket", "policy"}, "BucketPolicy")
+        applied.policies[i["bucket"]] = i["policy"]
+
+    def bucket_object(i):
+        _only(i, {"bucket", "key", "source", "content", "contentType"}, "BucketObjectv2")
+        if "content" in i:
+            body = i["content"].encode("utf-8")
+        else:
+            source = i["source"]
+            assert source.get(rpc._special_sig_key) == rpc._special_asset_sig, source
+            body = Path(source["path"]).read_bytes()
+        s3.put_object(Bucket=i["bucket"], Key=i["key"], Body=body, ContentType=i["contentType"])
+
+    def database(i):
+        _only(i, {"name", "description", "locationUri"}, "CatalogDatabase")
+        glue.create_database(DatabaseInput={"Name": i["name"], "Description": i["description"],
+                                            "LocationUri": i["locationUri"]})
+
+    def table(i):
+        _only(i, {"name", "databaseName", "description", "tableType", "parameters",
+                  "partitionKeys", "storageDescriptor"}, "CatalogTable")
+        glue.create_table(
+            DatabaseName=i["databaseName"],
+            TableInput={
+                "Name": i["name"],
+                "Description": i["description"],
+                "TableType": i["tableType"],
+                "Parameters": i["parameters"],
+                "PartitionKeys": _columns(i.get("partitionKeys", [])),
+                "StorageDescriptor": storage_descriptor(i["storageDescriptor"]),
+            },
+        )
+
+    def partition(i):
+        _only(i, {"databaseName", "tableName", "partitionValues", "parameters",
+                  "storageDescriptor"}, "Partition")
+        glue.create_partition(
+            DatabaseName=i["databaseName"], TableName=i["tableName"],
+            PartitionInput={"Values": i["partitionValues"], "Parameters": i.get("parameters", {}),
+                            "StorageDescriptor": storage_descriptor(i["storageDescriptor"])},
+        )
+
+    handlers.update({
+        "aws:s3/bucket:Bucket": bucket,
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ownership,
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": public_access,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": encryption,
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": lifecycle,
+        "aws:s3/bucketPolicy:BucketPolicy": policy,
+        "aws:s3/bucketObjectv2:BucketObjectv2": bucket_object,
+        "aws:glue/catalogDatabase:CatalogDatabase": database,
+        "aws:glue/catalogTable:CatalogTable": table,
+        "aws:glue/partition:Partition": partition,
+    })
+    for resource in run.resources:
+        if not resource.type.startswith("aws:") or resource.type == "pulumi:providers:aws":
+            continue
+        handler = handlers.get(resource.type)
+        if handler is None:
+            raise AssertionError(f"the emulator cannot apply {resource.type} ({resource.name})")
+        handler(unwrap(resource.inputs))
+    return applied

@@ -1,0 +1,216 @@
+"""Runs ``__main__.py`` under Pulumi's unit-test mocks and records what it registers.
+
+No Pulumi CLI, provider plugin or cloud is involved: the mock monitor answers every
+registration with the inputs as outputs (plus the few computed values a real provider
+would return), and records each resource's type, name, inputs, parent, dependencies
+and provider so tests can check the resource graph.
+"""
+
+from __future__ import annotations
+
+import runpy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc, settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = "aws2openstack-testenv"
+ACCOUNT_ID = "123456789012"
+
+
+@dataclass
+class Registered:
+    urn: str
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    parent: str
+    dependencies: set[str]
+    property_dependencies: dict[str, set[str]]
+    provider: str
+    custom: bool
+
+    def depends_on(self, other: "Registered") -> bool:
+        """Whether Pulumi orders this resource after ``other`` (option or input)."""
+        if other.urn in self.dependencies:
+            return True
+        return any(other.urn in urns for urns in self.property_dependencies.values())
+
+
+class ProgramMocks(pulumi.runtime.Mocks):
+    """Outputs = inputs, plus what AWS, Docker and random would compute."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        outputs = dict(args.inputs)
+        if args.typ == "aws:s3/bucket:Bucket":
+            outputs["arn"] = f"arn:aws:s3:::{args.inputs['bucket']}"
+            return args.inputs["bucket"], outputs
+        if args.typ == "aws:glue/catalogDatabase:CatalogDatabase":
+            return args.inputs["name"], outputs
+        if args.typ == "docker:index/remoteImage:RemoteImage":
+            outputs["imageId"] = "sha256:" + "ab" * 32
+            outputs["repoDigest"] = f"{args.inputs.get('name')}@sha256:" + "cd" * 32
+        if args.typ == "random:index/randomPassword:RandomPassword":
+            outputs["result"] = "mock-Password-0123456789"
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": ACCOUNT_ID,
+                "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/tester",
+                "id": ACCOUNT_ID,
+                "userId": "AIDAEXAMPLE",
+            }
+        return {}
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    def __init__(self, mocks: pulumi.runtime.Mocks):
+        super().__init__(mocks)
+        self.records: list[Registered] = []
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.records.append(
+                Registered(
+                    urn=response.urn,
+                    type=request.type,
+                    name=request.name,
+                    inputs=_keep_secrets(request.object),
+                    parent=request.parent,
+                    dependencies=set(request.dependencies),
+                    property_dependencies={
+                        key: set(deps.urns) for key, deps in request.propertyDependencies.items()
+                    },
+                    provider=request.provider,
+                    custom=request.custom,
+                )
+            )
+        return response
+
+
+def _keep_secrets(struct) -> dict[str, Any]:
+    """The registration's inputs with secrets left wrapped (``is_secret_value``)."""
+    from google.protobuf import json_format
+
+    return json_format.MessageToDict(struct)
+
+
+def is_secret_value(value: Any) -> bool:
+    """Whether a recorded input is a Pulumi secret (the wire form of ``Output.secret``)."""
+    return isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig
+
+
+def unwrap(value: Any) -> Any:
+    """A registration input with secret wrappers removed."""
+    if is_secret_value(value):
+        return unwrap(value["value"])
+    if isinstance(value, dict):
+        return {k: unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap(v) for v in value]
+    return value
+
+
+@dataclass
+class ProgramRun:
+    stack: str
+    resources: list[Registered]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    secret_outputs: set[str] = field(default_factory=set)
+
+    def of_type(self, type_: str) -> list[Registered]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str) -> Registered:
+        found = self.of_type(type_)
+        assert len(found) == 1, f"expected one {type_}, found {len(found)}"
+        return found[0]
+
+    def by_urn(self, urn: str) -> Registered:
+        return next(r for r in self.resources if r.urn == urn)
+
+    def count_by_type(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for r in self.resources:
+            counts[r.type] = counts.get(r.type, 0) + 1
+        return counts
+
+
+def graph_depth(run) -> dict:
+    """Longest chain of custom resources (a dependency on a component means its children)."""
+    by_urn = {r.urn: r for r in run.resources}
+    children: dict[str, list[str]] = {}
+    for r in run.resources:
+        children.setdefault(r.parent, []).append(r.urn)
+
+    def expand(urn: str) -> set[str]:
+        resource = by_urn.get(urn)
+        if resource is None:
+            return set()
+        if resource.custom:
+            return {urn}
+        found: set[str] = set()
+        for child in children.get(urn, []):
+            found |= expand(child)
+        return found
+
+    depth: dict[str, int] = {}
+    chain: dict[str, list[str]] = {}
+    for r in run.resources:  # registration order is a topological order
+        if not r.custom or r.type.startswith("pulumi:providers:"):
+            continue
+        deps: set[str] = set()
+        for urn in r.dependencies | set().union(*r.property_dependencies.values()):
+            deps |= expand(urn)
+        best = max((d for d in deps if d in depth), key=lambda d: depth[d], default=None)
+        depth[r.urn] = 1 + (depth[best] if best else 0)
+        chain[r.urn] = (chain[best] if best else []) + [r.type.split(":")[-1]]
+    deepest = max(depth, key=depth.get)
+    return {"depth": depth[deepest], "chain": chain[deepest]}
+
+
+def run_program(
+    config: dict[str, Any] | None = None,
+    *,
+    stack: str = "test",
+    aws_config: dict[str, str] | None = None,
+    secret_keys: Iterable[str] = (),
+    records: list[Registered] | None = None,
+) -> ProgramRun:
+    """Run ``__main__.py`` for ``stack`` with ``config`` (project keys, unqualified).
+
+    ``records``, when given, receives the registrations as they happen, so a caller
+    still sees them when the program raises.
+    """
+    mocks = ProgramMocks()
+    monitor = RecordingMonitor(mocks)
+    if records is not None:
+        monitor.records = records
+    settings.ROOT.set(None)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    values = {"aws:region": "eu-central-1", **(aws_config or {})}
+    values.update({f"{PROJECT}:{key}": str(value) for key, value in (config or {}).items()})
+    pulumi.runtime.set_all_config(values, list(secret_keys))
+    run = ProgramRun(stack=stack, resources=monitor.records)
+
+    async def collect(outputs: dict[str, Any]) -> None:
+        for key, value in outputs.items():
+            output = pulumi.Output.from_input(value)
+            run.outputs[key] = await output.future()
+            if await output.is_secret():
+                run.secret_outputs.add(key)
+
+    @pulumi.runtime.test
+    def program():
+        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+        return collect(dict(settings.get_root_resource().outputs))
+
+    program()
+    return run

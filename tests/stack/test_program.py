@@ -1,0 +1,290 @@
+"""The whole program under Pulumi mocks: resources, names, tags, security, graph, outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pulumi.runtime import rpc
+
+from components import naming
+from datagen.manifest import Manifest
+from tests.stack.program import ProgramRun, graph_depth, is_secret_value, run_program, unwrap
+
+S3 = "aws:s3/"
+BUCKET = "aws:s3/bucket:Bucket"
+OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
+DATABASE = "aws:glue/catalogDatabase:CatalogDatabase"
+TABLE = "aws:glue/catalogTable:CatalogTable"
+PARTITION = "aws:glue/partition:Partition"
+PROVIDER = "pulumi:providers:aws"
+
+
+@pytest.fixture
+def small(program_env, free_port) -> ProgramRun:
+    return run_program({"postgresPort": free_port})
+
+
+def default_tags(run: ProgramRun) -> dict[str, str]:
+    """The provider's default tags (provider inputs travel as JSON text)."""
+    value = unwrap(run.one(PROVIDER).inputs)["defaultTags"]
+    return (json.loads(value) if isinstance(value, str) else value)["tags"]
+
+
+def physical_names(run: ProgramRun) -> set[str]:
+    names = {unwrap(r.inputs)["bucket"] for r in run.of_type(BUCKET)}
+    names |= {unwrap(r.inputs)["name"] for r in run.of_type(DATABASE)}
+    names |= {unwrap(r.inputs)["name"] for r in run.of_type("docker:index/container:Container")}
+    names |= {unwrap(r.inputs)["name"] for r in run.of_type("docker:index/volume:Volume")}
+    return names
+
+
+def generated_manifest(run: ProgramRun) -> Manifest:
+    """The manifest of the files the run's objects upload (beside them in the cache)."""
+    obj = next(unwrap(o.inputs) for o in run.of_type(OBJECT) if "source" in unwrap(o.inputs))
+    files_dir = Path(obj["source"]["path"][: -len(obj["key"])])
+    return Manifest.load(files_dir / "manifest.json")
+
+
+def test_small_stack_resource_counts(small):
+    counts = small.count_by_type()
+    assert counts[PROVIDER] == 1
+    assert counts[BUCKET] == 1
+    for setting in ("bucketOwnershipControls:BucketOwnershipControls",
+                    "bucketPublicAccessBlock:BucketPublicAccessBlock",
+                    "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+                    "bucketPolicy:BucketPolicy"):
+        assert counts[S3 + setting] == 1, setting
+    assert counts[DATABASE] == 2
+    assert counts[TABLE] == 5
+    assert counts[PARTITION] == 9  # 3 partitioned tables x 3 partitions
+    keys = {unwrap(o.inputs)["key"] for o in small.of_type(OBJECT)}
+    manifest = generated_manifest(small)
+    assert keys == {f.key for f in manifest.files} | {"_testenv/ground-truth.json"}
+    assert counts[OBJECT] == len(manifest.files) + 1
+
+
+def test_databases_and_tables_of_the_test_stack(small):
+    assert {unwrap(r.inputs)["name"] for r in small.of_type(DATABASE)} == {"test_analytics", "test_logs"}
+    tables = {(unwrap(r.inputs)["databaseName"], unwrap(r.inputs)["name"]) for r in small.of_type(TABLE)}
+    assert tables == {
+        ("test_analytics", "sales_data"), ("test_analytics", "customer_data"),
+        ("test_analytics", "metrics_orc"), ("test_logs", "events_raw"), ("test_logs", "access_logs"),
+    }
+    for table in small.of_type(TABLE):
+        assert unwrap(table.inputs)["parameters"]["migration_readiness"] == "ready"
+
+
+def test_two_stacks_share_no_physical_name(program_env, free_port):
+    first = run_program({"postgresPort": free_port}, stack="test")
+    second = run_program({"postgresPort": free_port}, stack="dev-alice")
+    assert physical_names(first) and physical_names(second)
+    assert physical_names(first).isdisjoint(physical_names(second))
+    assert unwrap(second.one(BUCKET).inputs)["bucket"] == naming.bucket_name(
+        naming.env_name("dev-alice"), "123456789012", "eu-central-1")
+
+
+def test_every_aws_resource_uses_the_tagged_provider(small, monkeypatch):
+    provider = small.one(PROVIDER)
+    tags = default_tags(small)
+    assert tags["Project"] == "aws2openstack"
+    assert tags["Environment"] == "test"
+    assert tags["ManagedBy"] == "pulumi"
+    assert tags["Lifecycle"] == "ephemeral"
+    assert tags["Owner"]
+    assert unwrap(provider.inputs)["region"] == "eu-central-1"
+    for resource in small.resources:
+        if resource.type.startswith("aws:"):
+            assert resource.provider.startswith(provider.urn + "::"), resource.name
+
+
+def test_owner_tag_comes_from_config(program_env, free_port):
+    run = run_program({"postgresPort": free_port, "owner": "alice@example.com"})
+    assert default_tags(run)["Owner"] == "alice@example.com"
+
+
+def test_bucket_is_private_encrypted_tls_only_and_expiring(small):
+    bucket = unwrap(small.one(BUCKET).inputs)
+    assert bucket["forceDestroy"] is True
+    assert len(bucket["bucket"]) <= 63
+
+    block = unwrap(small.one(S3 + "bucketPublicAccessBlock:BucketPublicAccessBlock").inputs)
+    assert all(block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy",
+                                          "ignorePublicAcls", "restrictPublicBuckets"))
+    ownership = unwrap(small.one(S3 + "bucketOwnershipControls:BucketOwnershipControls").inputs)
+    assert ownership["rule"]["objectOwnership"] == "BucketOwnerEnforced"
+
+    sse = unwrap(small.one(S3 + "bucketServerSideEncryptionConfiguration:"
+                                "BucketServerSideEncryptionConfiguration").inputs)
+    assert sse["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
+
+    rules = unwrap(small.one(S3 + "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs)["rules"]
+    assert any(r.get("expiration", {}).get("days") == 7 and r["status"] == "Enabled" for r in rules)
+    assert any(r.get("abortIncompleteMultipartUpload", {}).get("daysAfterInitiation") == 1 for r in rules)
+
+    policy = json.loads(unwrap(small.one(S3 + "bucketPolicy:BucketPolicy").inputs)["policy"])
+    statement = policy["Statement"][0]
+    arn = f"arn:aws:s3:::{bucket['bucket']}"
+    assert statement["Effect"] == "Deny" and statement["Principal"] == "*"
+    assert statement["Action"] == "s3:*"
+    assert sorted(statement["Resource"]) == [arn, f"{arn}/*"]
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_kms_key_and_lifecycle_days_come_from_config(program_env, free_port):
+    key = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    run = run_program({"postgresPort": free_port, "kmsKeyId": key, "lifecycleDays": 30})
+    sse = unwrap(run.one(S3 + "bucketServerSideEncryptionConfiguration:"
+                              "BucketServerSideEncryptionConfiguration").inputs)
+    default = sse["rules"][0]["applyServerSideEncryptionByDefault"]
+    assert default == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key}
+    assert sse["rules"][0]["bucketKeyEnabled"] is True
+    rules = unwrap(run.one(S3 + "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs)["rules"]
+    assert any(r.get("expiration", {}).get("days") == 30 for r in rules)
+
+
+def test_tls_only_policy_can_be_left_off_for_the_emulator(program_env, free_port):
+    run = run_program({"postgresPort": free_port, "tlsOnlyPolicy": "false"})
+    assert not run.of_type(S3 + "bucketPolicy:BucketPolicy")
+    assert run.count_by_type()[OBJECT] == len(generated_manifest(run).files) + 1
+
+
+def test_bucket_settings_are_applied_one_after_another(small):
+    chain = [small.one(S3 + t) for t in (
+        "bucketOwnershipControls:BucketOwnershipControls",
+        "bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "bucketPolicy:BucketPolicy",
+    )]
+    bucket = small.one(BUCKET)
+    for before, after in zip(chain, chain[1:]):
+        assert after.depends_on(before), f"{after.name} does not wait for {before.name}"
+    assert all(setting.depends_on(bucket) for setting in chain)
+
+
+def test_graph_tables_on_databases_partitions_on_tables_objects_on_bucket(small):
+    databases = {unwrap(r.inputs)["name"]: r for r in small.of_type(DATABASE)}
+    tables = {}
+    for table in small.of_type(TABLE):
+        inputs = unwrap(table.inputs)
+        assert table.depends_on(databases[inputs["databaseName"]]), table.name
+        assert "databaseName" in table.property_dependencies
+        tables[(inputs["databaseName"], inputs["name"])] = table
+    for partition in small.of_type(PARTITION):
+        inputs = unwrap(partition.inputs)
+        assert partition.depends_on(tables[(inputs["databaseName"], inputs["tableName"])])
+    bucket = small.one(BUCKET)
+    encryption = small.one(S3 + "bucketServerSideEncryptionConfiguration:"
+                                "BucketServerSideEncryptionConfiguration")
+    for obj in small.of_type(OBJECT):
+        assert obj.depends_on(bucket) and obj.depends_on(encryption), obj.name
+    objects = {r.urn for r in small.of_type(OBJECT)}
+    for resource in small.of_type(TABLE) + small.of_type(PARTITION) + small.of_type(DATABASE):
+        assert not (resource.dependencies & objects), f"{resource.name} waits for uploads"
+
+
+def test_components_parent_their_children(small):
+    for resource in small.resources:
+        if resource.type.startswith("aws:") and resource.type != PROVIDER:
+            assert "aws2openstack:testenv:" in resource.parent, resource.name
+
+
+def test_objects_carry_the_generated_files(small):
+    for obj in small.of_type(OBJECT):
+        inputs = unwrap(obj.inputs)
+        if inputs["key"] == "_testenv/ground-truth.json":
+            truth = json.loads(inputs["content"])
+            assert truth == small.outputs["TESTENV_GROUND_TRUTH"]
+            continue
+        source = inputs["source"]
+        assert source[rpc._special_sig_key] == rpc._special_asset_sig
+        path = Path(source["path"])
+        assert path.is_file() and path.as_posix().endswith(inputs["key"])
+        assert inputs["contentType"]
+
+
+def test_iceberg_table_names_its_metadata_in_this_stacks_bucket(small):
+    bucket = unwrap(small.one(BUCKET).inputs)["bucket"]
+    iceberg = next(unwrap(t.inputs) for t in small.of_type(TABLE)
+                   if unwrap(t.inputs)["name"] == "customer_data")
+    location = iceberg["parameters"]["metadata_location"]
+    assert iceberg["parameters"]["table_type"] == "ICEBERG"
+    assert location.startswith(f"s3://{bucket}/analytics/customer_data/metadata/")
+    assert location.endswith(".metadata.json")
+    keys = {unwrap(o.inputs)["key"] for o in small.of_type(OBJECT)}
+    assert location.removeprefix(f"s3://{bucket}/") in keys
+
+
+def test_outputs_work_as_an_env_file(small):
+    for name in small.outputs:
+        assert re.match(r"^[A-Z_][A-Z0-9_]*$", name), name
+    out = small.outputs
+    assert out["AWS_REGION"] == out["AWS_DEFAULT_REGION"] == "eu-central-1"
+    assert out["TESTENV_BUCKET"] == unwrap(small.one(BUCKET).inputs)["bucket"]
+    assert out["TESTENV_GLUE_DATABASES"] == "test_analytics,test_logs"
+    tables = out["TESTENV_TABLES"]
+    assert set(tables) == {"test_analytics", "test_logs"}
+    assert tables["test_analytics"]["sales_data"]["rows"] == 1000
+    assert tables["test_analytics"]["sales_data"]["location"] == \
+        f"s3://{out['TESTENV_BUCKET']}/analytics/sales_data/"
+    assert out["TESTENV_GROUND_TRUTH_URI"] == f"s3://{out['TESTENV_BUCKET']}/_testenv/ground-truth.json"
+    assert "DATABASE_URL" in small.secret_outputs
+    assert out["DATABASE_URL"].startswith("postgresql")
+    assert {"POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_CONTAINER", "PSQL_COMMAND"} <= set(out)
+    assert "mock-Password" not in out["PSQL_COMMAND"]
+
+
+def test_aws_only_stack_declares_no_docker_resources(monkeypatch, cache_dir, tmp_path):
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-docker.sock")  # no daemon needed
+    monkeypatch.setenv("TESTENV_CACHE_DIR", str(cache_dir))
+    run = run_program({"database": "false"})
+    assert not [r for r in run.resources if r.type.startswith(("docker:", "random:"))]
+    assert "DATABASE_URL" not in run.outputs
+    assert run.count_by_type()[TABLE] == 5
+
+
+def _inputs_with_content(run: ProgramRun) -> dict[str, object]:
+    """Every resource's inputs, with each file asset replaced by its content hash."""
+    def resolve(value):
+        if isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_asset_sig:
+            return hashlib.sha256(Path(value["path"]).read_bytes()).hexdigest()
+        if isinstance(value, dict):
+            return {k: resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        return value
+    return {r.urn: resolve(r.inputs) for r in run.resources}
+
+
+def test_a_second_run_declares_identical_inputs(program_env, free_port, tmp_path, monkeypatch):
+    monkeypatch.setenv("TESTENV_CACHE_DIR", str(tmp_path / "first"))
+    first = _inputs_with_content(run_program({"postgresPort": free_port}))
+    monkeypatch.setenv("TESTENV_CACHE_DIR", str(tmp_path / "second"))  # regenerate every file
+    second = _inputs_with_content(run_program({"postgresPort": free_port}))
+    assert first.keys() == second.keys()
+    differing = [urn for urn in first if json.dumps(first[urn], sort_keys=True).replace(
+        str(tmp_path / "first"), "") != json.dumps(second[urn], sort_keys=True).replace(
+        str(tmp_path / "second"), "")]
+    assert differing == []
+
+
+def test_the_database_part_does_not_wait_for_aws(small):
+    aws = {r.urn for r in small.resources if r.type.startswith("aws:")}
+    local = [r for r in small.resources if r.type.startswith(("docker:", "random:", "pulumi-python:"))]
+    assert local, "the database part is declared"
+    for resource in local:
+        waits_for = resource.dependencies | set().union(*resource.property_dependencies.values())
+        assert not (waits_for & aws), f"{resource.name} waits for AWS"
+
+
+def test_the_longest_chain_is_the_bucket_settings(small):
+    depth = graph_depth(small)
+    assert depth["depth"] == 6
+    assert depth["chain"] == ["Bucket", "BucketOwnershipControls", "BucketPublicAccessBlock",
+                              "BucketServerSideEncryptionConfiguration",
+                              "BucketLifecycleConfiguration", "BucketPolicy"]
