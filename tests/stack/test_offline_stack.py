@@ -1,0 +1,54 @@
+"""The offline stack (Pulumi.local.yaml): the AWS provider pointed at a local emulator."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from tests.stack import aws_emulator
+from tests.stack.program import PROJECT, ROOT, run_program, unwrap
+from tests.support.glue_reader import read_table
+
+
+def local_stack_config(port: int | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """``Pulumi.local.yaml`` as (project config, aws config), values as Pulumi passes them."""
+    values = yaml.safe_load((ROOT / "Pulumi.local.yaml").read_text())["config"]
+    as_text = {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
+    project = {k.split(":", 1)[1]: v for k, v in as_text.items() if k.startswith(f"{PROJECT}:")}
+    aws = {k: v for k, v in as_text.items() if k.startswith("aws:")}
+    if port is not None:  # the file's port may be taken on this machine
+        project["postgresPort"] = str(port)
+    return project, aws
+
+
+def test_local_stack_points_one_endpoint_entry_at_the_emulator():
+    _, aws = local_stack_config()
+    endpoints = json.loads(aws["aws:endpoints"])
+    assert len(endpoints) == 1
+    assert set(endpoints[0]) == {"s3", "glue", "sts", "iam"}
+    assert len(set(endpoints[0].values())) == 1
+    assert aws["aws:s3UsePathStyle"] == "true"
+    assert aws["aws:skipCredentialsValidation"] == "true"
+    assert "aws:skipRequestingAccountId" not in aws  # the account id still comes from STS
+
+
+def test_the_provider_gets_the_emulator_settings(program_env, free_port):
+    project, aws = local_stack_config(free_port)
+    run = run_program(project, stack="local", aws_config=aws)
+    provider = unwrap(run.one("pulumi:providers:aws").inputs)
+    endpoints = json.loads(aws["aws:endpoints"])
+    assert provider["endpoints"] == endpoints or json.loads(provider["endpoints"]) == endpoints
+    assert provider["s3UsePathStyle"] in (True, "true")
+    assert provider["skipCredentialsValidation"] in (True, "true")
+    assert not run.of_type("aws:s3/bucketPolicy:BucketPolicy")
+    assert run.outputs["AWS_ENDPOINT_URL"] == endpoints[0]["s3"]
+
+
+def test_the_local_stack_applies_to_moto_and_reads_back(program_env, free_port, moto_endpoint):
+    project, aws = local_stack_config(free_port)
+    run = run_program(project, stack="local", aws_config=aws)
+    aws_emulator.apply(run, moto_endpoint.url, moto_endpoint.region)
+    for database, tables in run.outputs["TESTENV_TABLES"].items():
+        for name, table in tables.items():
+            assert read_table(moto_endpoint, database, name).data.num_rows == table["rows"]
