@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from datagen.catalog import TableSpec
-from datagen.generate import generate
+from datagen.generate import check_location, generate
 from datagen.manifest import Manifest
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -81,7 +81,8 @@ def generate_cached(
     root = Path(cache_root)
     entry = root / cache_key(tables=tables, rows=rows, seed=seed, location=location)
     manifest = complete(entry)
-    if manifest is not None:
+    # Without a location the files record the entry's own path: a moved cache is stale.
+    if manifest is not None and manifest.location == check_location(location, entry.absolute()):
         return entry, manifest
     if entry.exists():
         _discard(entry)

@@ -57,6 +57,8 @@ TABLE_PROPERTIES = {
     "write.parquet.compression-codec": "zstd",
 }
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
 # pyiceberg's random and clock inputs are module globals: one table at a time.
 _PINNED = threading.Lock()
 
@@ -149,8 +151,8 @@ class _SeededInputs:
 
         class PinnedDatetime(dt.datetime):
             @classmethod
-            def now(cls, tz: dt.tzinfo | None = None) -> PinnedDatetime:  # type: ignore[override]
-                moment = cls.fromtimestamp(inputs.millis() / 1000, dt.UTC)
+            def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+                moment = _EPOCH + dt.timedelta(milliseconds=inputs.millis())
                 return moment.astimezone(tz) if tz else moment
 
         return PinnedDatetime

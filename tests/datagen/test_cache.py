@@ -122,3 +122,17 @@ def test_two_processes_filling_one_entry_both_succeed(tmp_path):
     assert len(folders) == 1
     assert cache.complete(Path(folders.pop())) is not None
     assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_a_moved_cache_without_location_is_generated_again(tmp_path, counted):
+    """Entries recorded at their own path are not reused once the cache has moved."""
+    first, _ = cache.generate_cached(
+        tmp_path / "a", tables=[ACCESS_LOGS], rows=20, seed=1, location=None
+    )
+    (tmp_path / "a").rename(tmp_path / "b")
+    moved, manifest = cache.generate_cached(
+        tmp_path / "b", tables=[ACCESS_LOGS], rows=20, seed=1, location=None
+    )
+    assert moved.name == first.name
+    assert manifest.location == f"file://{moved.absolute()}"
+    assert len(counted) == 2
