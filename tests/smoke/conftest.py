@@ -1,0 +1,129 @@
+"""Where the smoke suite's deployment comes from.
+
+``--stack NAME``: a deployed stack; its outputs come from ``pulumi stack output --json
+--show-secrets --stack NAME`` (or ``--outputs FILE``), AWS from the default credential
+chain (``AWS_ENDPOINT_URL`` or the stack's own ``AWS_ENDPOINT_URL`` output sends it to
+an emulator), PostgreSQL from ``DATABASE_URL``.
+
+Without ``--stack`` (the test suite, CI): the program runs under Pulumi mocks, its AWS
+resources are applied to a moto server, and the schema migration resource's provider
+migrates the test PostgreSQL; the outputs are the program's own, with the database
+outputs pointing at the test server. The checks are the same either way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.stack import aws_emulator
+from tests.stack.fake_docker import FakeDocker
+from tests.stack.program import ROOT, run_program
+from tests.support.glue_reader import Endpoint
+from tests.support.moto_server import ACCESS_KEY, SECRET_KEY, moto_server  # noqa: F401
+
+MIGRATIONS_DIR = ROOT / "migrations"
+
+
+@dataclass
+class Deployment:
+    outputs: dict[str, Any]
+    endpoint: Endpoint
+    source: str
+    """What is being checked: a stack name, or the emulated deployment."""
+
+
+def stack_outputs(stack: str, outputs_file: str | None) -> dict[str, Any]:
+    if outputs_file:
+        return json.loads(Path(outputs_file).read_text())
+    pulumi = shutil.which("pulumi") or str(Path.home() / ".pulumi" / "bin" / "pulumi")
+    if not Path(pulumi).exists():
+        pytest.exit(
+            "--stack needs the Pulumi CLI on PATH (or pass --outputs FILE written by "
+            "`pulumi stack output --json --show-secrets --stack NAME > FILE`)",
+            returncode=4,
+        )
+    done = subprocess.run(
+        [pulumi, "stack", "output", "--json", "--show-secrets", "--stack", stack],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    if done.returncode != 0:
+        pytest.exit(
+            f"cannot read the outputs of stack {stack!r}: {done.stderr.strip()} "
+            "(check `pulumi stack ls` and that you are logged in to its backend)",
+            returncode=4,
+        )
+    return json.loads(done.stdout)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def deployment(request, tmp_path_factory) -> Iterator[Deployment]:
+    stack = request.config.getoption("--stack")
+    outputs_file = request.config.getoption("--outputs")
+    if stack or outputs_file:
+        outputs = stack_outputs(stack, outputs_file)
+        url = os.environ.get("AWS_ENDPOINT_URL") or outputs.get("AWS_ENDPOINT_URL")
+        yield Deployment(outputs, Endpoint(region=outputs["AWS_REGION"], url=url),
+                         stack or outputs_file)
+        return
+    yield from _emulated(request, tmp_path_factory)
+
+
+def _emulated(request, tmp_path_factory) -> Iterator[Deployment]:
+    """The program's outputs, its AWS resources in moto, its schema in the test server."""
+    endpoint_url = request.getfixturevalue("moto_server")
+    server = request.getfixturevalue("postgres_server")
+    from components.schema_migration import SchemaMigrationProvider, migrations_hash
+
+    saved = {k: os.environ.get(k) for k in ("DOCKER_HOST", "TESTENV_CACHE_DIR")}
+    with FakeDocker() as docker:
+        os.environ["DOCKER_HOST"] = docker.host
+        os.environ["TESTENV_CACHE_DIR"] = str(tmp_path_factory.mktemp("smoke-cache"))
+        try:
+            run = run_program({"postgresPort": _free_port()}, stack="smoke")
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+    aws_emulator.apply(run, endpoint_url, run.outputs["AWS_REGION"])
+
+    database = server.create_database()
+    url = server.url(database)
+    created = SchemaMigrationProvider().create({
+        "database_url": url,
+        "migrations_hash": migrations_hash(MIGRATIONS_DIR),
+        "script_location": str(MIGRATIONS_DIR),
+    })
+    outputs = dict(run.outputs)
+    outputs.update({
+        "DATABASE_URL": url,
+        "POSTGRES_PORT": server.port,
+        "POSTGRES_DB": database,
+        "SCHEMA_REVISION": created.outs["revision"],
+        "PSQL_COMMAND": f"psql -h 127.0.0.1 -p {server.port} -U {server.user} -d {database}",
+    })
+    try:
+        yield Deployment(
+            outputs,
+            Endpoint(region=outputs["AWS_REGION"], url=endpoint_url,
+                     access_key=ACCESS_KEY, secret_key=SECRET_KEY),
+            "the emulated stack 'smoke'",
+        )
+    finally:
+        server.drop_database(database)

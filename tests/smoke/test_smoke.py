@@ -1,0 +1,124 @@
+"""Post-deploy checks of a stack: ``pytest tests/smoke --stack NAME``.
+
+Everything is read from the stack's outputs: the Glue databases and tables in
+``TESTENV_TABLES``, what was generated in ``TESTENV_GROUND_TRUTH``, the database in
+``DATABASE_URL``. Each check names what is missing or different.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from tests.smoke.conftest import MIGRATIONS_DIR, Deployment
+from tests.support.glue_reader import list_tables, paginate, read_table, schema_problems
+
+
+def ground_truth(deployment: Deployment) -> dict:
+    truth = deployment.outputs["TESTENV_GROUND_TRUTH"]
+    return json.loads(truth) if isinstance(truth, str) else truth
+
+
+def expected_tables(deployment: Deployment) -> dict[str, dict]:
+    tables = deployment.outputs["TESTENV_TABLES"]
+    return json.loads(tables) if isinstance(tables, str) else tables
+
+
+def test_glue_databases_are_visible(deployment):
+    glue = deployment.endpoint.client("glue")
+    names = deployment.outputs["TESTENV_GLUE_DATABASES"].split(",")
+    assert names and set(names) == set(expected_tables(deployment))
+    for name in names:
+        database = glue.get_database(Name=name)["Database"]
+        assert database["Name"] == name
+
+
+def test_glue_tables_are_exactly_the_expected_ones(deployment):
+    glue = deployment.endpoint.client("glue")
+    for database, tables in expected_tables(deployment).items():
+        listed = {table["Name"] for table in list_tables(glue, database)}
+        assert listed == set(tables), f"{database}: missing {set(tables) - listed}, " \
+                                      f"unexpected {listed - set(tables)}"
+
+
+def test_partitions_are_registered(deployment):
+    glue = deployment.endpoint.client("glue")
+    for database in ground_truth(deployment)["databases"]:
+        for table in database["tables"]:
+            if table["format"] == "iceberg":
+                continue
+            registered = sorted(
+                p["Values"] for p in paginate(glue, "get_partitions", "Partitions",
+                                              DatabaseName=database["name"],
+                                              TableName=table["name"])
+            )
+            expected = sorted(p["values"] for p in table["partitions"])
+            assert registered == expected, f"{database['name']}.{table['name']}"
+
+
+def test_every_object_is_present_with_its_size(deployment):
+    s3 = deployment.endpoint.client("s3")
+    truth = ground_truth(deployment)
+    bucket = deployment.outputs["TESTENV_BUCKET"]
+    listed = {
+        obj["Key"]: obj["Size"]
+        for obj in paginate(s3, "list_objects_v2", "Contents", Bucket=bucket)
+    }
+    problems = []
+    for database in truth["databases"]:
+        for table in database["tables"]:
+            for obj in table["objects"]:
+                if obj["key"] not in listed:
+                    problems.append(f"missing s3://{bucket}/{obj['key']}")
+                elif listed[obj["key"]] != obj["bytes"]:
+                    problems.append(f"s3://{bucket}/{obj['key']}: {listed[obj['key']]} bytes, "
+                                    f"expected {obj['bytes']}")
+    assert problems == []
+    assert sum(len(t["objects"]) for d in truth["databases"] for t in d["tables"]) \
+        == truth["totals"]["files"]
+
+
+def test_the_ground_truth_object_equals_the_output(deployment):
+    s3 = deployment.endpoint.client("s3")
+    uri = deployment.outputs["TESTENV_GROUND_TRUTH_URI"]
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    stored = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    assert stored == ground_truth(deployment)
+
+
+def test_every_table_is_readable_through_its_glue_definition(deployment):
+    problems = []
+    for database in ground_truth(deployment)["databases"]:
+        for table in database["tables"]:
+            read = read_table(deployment.endpoint, database["name"], table["name"])
+            problems += schema_problems(read)
+            if read.data.num_rows != table["rows"]:
+                problems.append(f"{database['name']}.{table['name']}: {read.data.num_rows} rows, "
+                                f"expected {table['rows']}")
+    assert problems == []
+
+
+def _engine(url: str) -> sa.Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return sa.create_engine(url, connect_args={"connect_timeout": 10})
+
+
+def test_postgres_is_reachable_and_at_alembic_head(deployment):
+    if "DATABASE_URL" not in deployment.outputs:
+        assert deployment.outputs.get("POSTGRES_PORT") is None  # an AWS-only stack
+        return
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    engine = _engine(deployment.outputs["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+    finally:
+        engine.dispose()
+    assert revision == head
+    assert deployment.outputs["SCHEMA_REVISION"] == head
