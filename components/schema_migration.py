@@ -44,6 +44,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.runtime import rpc
 
 CONNECT_ATTEMPTS = 60
 CONNECT_TIMEOUT_SECONDS = 1
@@ -212,8 +213,14 @@ def upgrade_to_head(script_location: str | Path, target: Target) -> str | None:
     return current_revision(target)
 
 
+def _url(props: dict[str, Any]) -> Any:
+    # The engine strips secrets for providers that do not accept them (dynamic providers
+    # do not), but a wrapped value is unwrapped rather than mistaken for a bad URL.
+    return rpc.unwrap_rpc_secret(props.get("database_url"))
+
+
 def _migrate(props: dict[str, Any]) -> dict[str, Any]:
-    target = Target.from_url(props["database_url"])
+    target = Target.from_url(_url(props))
     wait_for_server(target)
     revision = upgrade_to_head(props["script_location"], target)
     return {
@@ -240,7 +247,7 @@ class SchemaMigrationProvider(ResourceProvider):
         if not location or not (Path(location) / "env.py").is_file():
             failures.append(CheckFailure(
                 "script_location", f"{location!r} is not an Alembic directory (no env.py)"))
-        url = news.get("database_url")
+        url = _url(news)
         if isinstance(url, str) and "://" in url and _redacted_target(url) is None:
             failures.append(CheckFailure("database_url", "not a PostgreSQL URL"))
         return CheckResult(news, failures)
@@ -249,7 +256,7 @@ class SchemaMigrationProvider(ResourceProvider):
         changed = [
             key for key, old, new in (
                 ("migrations_hash", olds.get("migrations_hash"), news.get("migrations_hash")),
-                ("database_url", olds.get("target"), _redacted_target(news.get("database_url"))),
+                ("database_url", olds.get("target"), _redacted_target(_url(news))),
             )
             if old is None or new is None or old != new
         ]

@@ -1,0 +1,346 @@
+"""The migration resource's provider, called directly against a real PostgreSQL.
+
+Under Pulumi's mocks ``create()`` never runs, so these tests call the provider the way
+the engine's dynamic-provider process does: after a round trip through Pulumi's own
+serializer, with the inputs a ``SchemaMigration`` registers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import select
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+import traceback
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dill
+import grpc
+import psycopg
+import pytest
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime import proto, rpc
+from pulumi.runtime._serialization import _deserialize
+from pulumi.runtime.proto import provider_pb2_grpc
+
+from components.schema_migration import (
+    MigrationError,
+    SchemaMigrationProvider,
+    ServerUnreachable,
+    Target,
+    migrations_hash,
+    wait_for_server,
+)
+from tests.db.conftest import MIGRATIONS
+from tests.db.revisions import add_revision
+
+pytestmark = pytest.mark.postgres
+
+
+def props_for(url: str, migrations_dir: Path = MIGRATIONS) -> dict[str, str]:
+    """The inputs ``SchemaMigration`` registers."""
+    return {
+        "database_url": url,
+        "migrations_hash": migrations_hash(migrations_dir),
+        "script_location": str(migrations_dir.resolve()),
+    }
+
+
+def password_of(url: str) -> str:
+    password = urlsplit(url).password
+    assert password
+    return password
+
+
+def tables_of(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return {row[0] for row in rows}
+
+
+def revision_of(url: str) -> str | None:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def test_create_brings_the_database_to_head_and_records_the_revision(fresh_database):
+    """``create`` migrates an empty database; its outputs carry the head and no secret."""
+    provider = SchemaMigrationProvider()
+    result = provider.create(props_for(fresh_database))
+    assert result.outs["revision"] == "0001_initial" == revision_of(fresh_database)
+    assert {"assessments", "glue_tables", "alembic_version"} <= tables_of(fresh_database)
+    target = Target.from_url(fresh_database)
+    assert result.outs["target"] == target.redacted == result.id
+    assert result.outs["migrations_hash"] == migrations_hash(MIGRATIONS)
+    assert "database_url" not in result.outs
+    assert password_of(fresh_database) not in json.dumps(result.outs) + result.id
+
+
+def test_diff_is_a_no_op_when_nothing_changed(fresh_database):
+    """Same scripts, same database: no update, so a second ``up`` leaves it alone."""
+    provider = SchemaMigrationProvider()
+    props = props_for(fresh_database)
+    outs = provider.create(props).outs
+    diff = provider.diff("id", outs, dict(props))
+    assert diff.changes is False
+    assert not diff.replaces
+    wrapped = {**props, "database_url": rpc.wrap_rpc_secret(fresh_database)}
+    assert provider.diff("id", outs, wrapped).changes is False
+
+
+def test_diff_asks_for_an_update_when_the_scripts_or_the_database_change(
+        fresh_database, migrations_copy):
+    """A new revision (new hash), another port or an unknown URL each mean an update."""
+    provider = SchemaMigrationProvider()
+    outs = provider.create(props_for(fresh_database, migrations_copy)).outs
+    add_revision(migrations_copy, "0002_more", ["CREATE TABLE more_results (id int)"])
+    assert provider.diff("id", outs, props_for(fresh_database, migrations_copy)).changes is True
+
+    moved = fresh_database.replace(f":{urlsplit(fresh_database).port}/", ":1/")
+    assert provider.diff("id", outs, {**props_for(fresh_database), "database_url": moved}).changes
+    unknown = {**props_for(fresh_database), "database_url": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
+    assert provider.diff("id", outs, unknown).changes is True
+    assert not provider.diff("id", outs, unknown).replaces
+
+
+def test_update_applies_a_new_revision(fresh_database, migrations_copy):
+    """After a script change, ``update`` runs the new revision and records the new head."""
+    provider = SchemaMigrationProvider()
+    old = provider.create(props_for(fresh_database, migrations_copy)).outs
+    add_revision(migrations_copy, "0002_more", ["CREATE TABLE more_results (id int)"],
+                 ["DROP TABLE more_results"])
+    news = props_for(fresh_database, migrations_copy)
+    assert news["migrations_hash"] != old["migrations_hash"]
+    updated = provider.update("id", old, news).outs
+    assert updated["revision"] == "0002_more" == revision_of(fresh_database)
+    assert updated["migrations_hash"] == news["migrations_hash"]
+    assert "more_results" in tables_of(fresh_database)
+    assert provider.diff("id", updated, news).changes is False
+
+
+def test_a_failed_revision_is_named_and_the_previous_one_stays(fresh_database, migrations_copy):
+    """The error names the failing revision and the kept one, and hides the password."""
+    provider = SchemaMigrationProvider()
+    old = provider.create(props_for(fresh_database, migrations_copy)).outs
+    add_revision(migrations_copy, "0002_broken",
+                 ["CREATE TABLE half_done (id int)", "SELECT no_such_column FROM assessments"])
+    with pytest.raises(MigrationError) as failure:
+        provider.update("id", old, props_for(fresh_database, migrations_copy))
+    message = str(failure.value)
+    assert "0002_broken" in message
+    assert "stays at revision 0001_initial" in message
+    assert "no_such_column" in message
+    shown = "".join(traceback.format_exception(failure.value))
+    assert password_of(fresh_database) not in shown
+    assert revision_of(fresh_database) == "0001_initial"
+    assert "half_done" not in tables_of(fresh_database)
+
+
+def test_a_failed_first_revision_leaves_an_empty_database(fresh_database, tmp_path):
+    """When the very first revision fails, the error says the database is at base."""
+    broken = tmp_path / "migrations"
+    (broken / "versions").mkdir(parents=True)
+    (broken / "env.py").write_text((MIGRATIONS / "env.py").read_text())
+    (broken / "script.py.mako").write_text((MIGRATIONS / "script.py.mako").read_text())
+    (broken / "versions" / "0001_bad.py").write_text(
+        '"""Bad start."""\nfrom alembic import op\nrevision = "0001_bad"\ndown_revision = None\n'
+        'branch_labels = None\ndepends_on = None\n\ndef upgrade():\n'
+        '    op.execute("CREATE TABLE first (id int)")\n    op.execute("SELEC 1")\n\n'
+        'def downgrade():\n    pass\n')
+    with pytest.raises(MigrationError, match=r"failed in revision 0001_bad .*base \(no tables\)"):
+        SchemaMigrationProvider().create(props_for(fresh_database, broken))
+    assert tables_of(fresh_database) <= {"alembic_version"}
+
+
+def test_delete_leaves_the_database_as_it_is(fresh_database):
+    """``delete`` is a no-op: the container's volume goes with ``pulumi destroy``."""
+    provider = SchemaMigrationProvider()
+    result = provider.create(props_for(fresh_database))
+    provider.delete(result.id, result.outs)
+    assert revision_of(fresh_database) == "0001_initial"
+
+
+def test_check_rejects_a_directory_without_env_py(tmp_path, fresh_database):
+    """A wrong ``script_location`` fails at preview with the property named."""
+    provider = SchemaMigrationProvider()
+    ok = provider.check({}, props_for(fresh_database))
+    assert ok.failures == []
+    bad = provider.check({}, {**props_for(fresh_database), "script_location": str(tmp_path)})
+    assert [f.property for f in bad.failures] == ["script_location"]
+    wrong = provider.check({}, {**props_for(fresh_database), "database_url": "mysql://u:p@h/d"})
+    assert [f.property for f in wrong.failures] == ["database_url"]
+
+
+# --- waiting for the server -------------------------------------------------------------
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _Pauses:
+    """Stands in for ``time.sleep``: records the pauses and may act on them."""
+
+    def __init__(self, action=None):
+        self.calls: list[float] = []
+        self._action = action
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+        if self._action is not None:
+            self._action()
+
+
+def test_waiting_for_a_server_that_never_answers_times_out_naming_host_and_port(postgres_server):
+    """Bounded retries, then an error naming 127.0.0.1:<port> and never the password."""
+    port = _closed_port()
+    url = postgres_server.url(password="s3cretPassw0rdThatMustNotLeak")
+    target = Target.from_url(url.replace(f":{postgres_server.port}/", f":{port}/"))
+    pauses = _Pauses()
+    with pytest.raises(ServerUnreachable) as failure:
+        wait_for_server(target, attempts=3, interval=1.0, pause=pauses)
+    message = str(failure.value)
+    assert f"127.0.0.1:{port}" in message and "after 3 attempts" in message
+    assert "s3cretPassw0rdThatMustNotLeak" not in message
+    assert len(pauses.calls) == 2 and all(0 <= p <= 1.0 for p in pauses.calls)
+
+
+class _LateProxy:
+    """A port that refuses connections until ``open()``, then forwards to ``upstream``."""
+
+    def __init__(self, upstream: int):
+        self.port = _closed_port()
+        self._upstream = upstream
+        self._server: socketserver.ThreadingTCPServer | None = None
+
+    def open(self) -> None:
+        upstream = self._upstream
+
+        class Forward(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                with socket.create_connection(("127.0.0.1", upstream)) as remote:
+                    pair = {self.request: remote, remote: self.request}
+                    while True:
+                        ready, _, _ = select.select(list(pair), [], [], 5)
+                        if not ready:
+                            return
+                        for end in ready:
+                            data = end.recv(65536)
+                            if not data:
+                                return
+                            pair[end].sendall(data)
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), Forward)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+
+def test_waiting_retries_until_the_server_accepts(postgres_server, postgres_url):
+    """Refused at first, the wait goes on and succeeds once the port answers."""
+    proxy = _LateProxy(postgres_server.port)
+    try:
+        target = Target.from_url(postgres_url.replace(f":{postgres_server.port}/",
+                                                      f":{proxy.port}/"))
+        pauses = _Pauses(action=lambda: proxy.open() if len(pauses.calls) == 2 else None)
+        assert wait_for_server(target, attempts=5, interval=1.0, pause=pauses) == 3
+        assert len(pauses.calls) == 2
+    finally:
+        proxy.close()
+
+
+def test_a_rejected_password_fails_at_once_without_leaking_it(postgres_server):
+    """Wrong credentials are not a slow start: no retries, and the password stays hidden."""
+    target = Target.from_url(postgres_server.url(password="WrongPasswordValue123"))
+    pauses = _Pauses()
+    with pytest.raises(MigrationError) as failure:
+        wait_for_server(target, attempts=5, interval=1.0, pause=pauses)
+    assert "rejected user" in str(failure.value)
+    assert "WrongPasswordValue123" not in str(failure.value)
+    assert pauses.calls == []
+
+
+# --- the hash of the migration scripts ---------------------------------------------------
+
+def test_migrations_hash_follows_the_scripts_only(migrations_copy):
+    """Editing a revision or env.py changes the hash; compiled caches and the ini do not."""
+    first = migrations_hash(migrations_copy)
+    assert first == migrations_hash(migrations_copy) == migrations_hash(MIGRATIONS)
+    cache = migrations_copy / "versions" / "__pycache__"
+    cache.mkdir()
+    (cache / "0001_initial.cpython-311.pyc").write_bytes(b"\0compiled")
+    (migrations_copy / "README").write_text("notes")
+    assert migrations_hash(migrations_copy) == first
+    initial = migrations_copy / "versions" / "0001_initial.py"
+    initial.write_text(initial.read_text() + "\n")
+    edited = migrations_hash(migrations_copy)
+    assert edited != first
+    env = migrations_copy / "env.py"
+    env.write_text(env.read_text() + "\n")
+    assert migrations_hash(migrations_copy) not in (first, edited)
+
+
+# --- Pulumi's dynamic-provider serializer ------------------------------------------------
+
+URN = "urn:pulumi:test::aws2openstack-testenv::pulumi-python:dynamic/testenv:SchemaMigration::db"
+
+
+def load_provider(blob: str) -> SchemaMigrationProvider:
+    """What the provider host's ``get_provider`` does with the ``__provider`` property."""
+    return _deserialize(lambda: dill.loads(base64.b64decode(blob)))
+
+
+def test_provider_survives_pulumis_serializer(fresh_database):
+    """The provider, pickled as ``pulumi.dynamic.Resource`` does, unpickles and migrates."""
+    blob = serialize_provider(SchemaMigrationProvider())
+    raw = base64.b64decode(blob)
+    assert b"components.schema_migration" in raw
+    assert b"postgresql" not in raw
+    assert blob == serialize_provider(SchemaMigrationProvider()), "not deterministic"
+
+    provider = load_provider(blob)
+    assert type(provider).__name__ == "SchemaMigrationProvider"
+    outs = provider.create(props_for(fresh_database)).outs
+    assert outs["revision"] == "0001_initial"
+    assert provider.diff("id", outs, props_for(fresh_database)).changes is False
+
+
+def test_pulumis_provider_host_runs_it_in_a_separate_process(fresh_database, tmp_path):
+    """``python -m pulumi.dynamic`` (the engine's host) creates and diffs it over gRPC."""
+    blob = serialize_provider(SchemaMigrationProvider())
+    inputs = asyncio.run(rpc.serialize_properties(
+        {**props_for(fresh_database), "__provider": blob}, {}))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
+    host = subprocess.Popen([sys.executable, "-m", "pulumi.dynamic"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        port = int(host.stdout.readline() or b"0")
+        assert port, host.stderr.read().decode()
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            created = stub.Create(proto.CreateRequest(urn=URN, properties=inputs), timeout=120)
+            outs = rpc.deserialize_properties(created.properties)
+            assert outs["revision"] == "0001_initial" == revision_of(fresh_database)
+            assert password_of(fresh_database) not in json.dumps(outs) + created.id
+            diff = stub.Diff(proto.DiffRequest(id=created.id, urn=URN, olds=created.properties,
+                                               news=inputs), timeout=60)
+            assert diff.changes == proto.DiffResponse.DIFF_NONE
+    finally:
+        host.kill()
+        host.wait()
+        host.stdout.close()
+        host.stderr.close()
