@@ -322,8 +322,14 @@ def test_provider_survives_pulumis_serializer(fresh_database):
 def test_pulumis_provider_host_runs_it_in_a_separate_process(fresh_database, tmp_path):
     """``python -m pulumi.dynamic`` (the engine's host) creates and diffs it over gRPC."""
     blob = serialize_provider(SchemaMigrationProvider())
-    inputs = asyncio.run(rpc.serialize_properties(
-        {**props_for(fresh_database), "__provider": blob}, {}))
+    # A private loop, as the provider host uses: asyncio.run() would unset the current
+    # loop that Pulumi's mocks in later tests rely on.
+    loop = asyncio.new_event_loop()
+    try:
+        inputs = loop.run_until_complete(rpc.serialize_properties(
+            {**props_for(fresh_database), "__provider": blob}, {}))
+    finally:
+        loop.close()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
     host = subprocess.Popen([sys.executable, "-m", "pulumi.dynamic"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
