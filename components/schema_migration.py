@@ -98,9 +98,10 @@ class Target:
 
     @property
     def sqlalchemy_url(self) -> str:
-        return sa.engine.URL.create("postgresql+psycopg", username=self.user, password=self.password,
-                          host=self.host, port=self.port,
-                          database=self.database).render_as_string(hide_password=False)
+        url = sa.engine.URL.create("postgresql+psycopg", username=self.user,
+                                   password=self.password, host=self.host, port=self.port,
+                                   database=self.database)
+        return url.render_as_string(hide_password=False)
 
     def redact(self, text: str) -> str:
         """``text`` with the password (raw or URL-quoted) replaced by ``***``."""

@@ -171,10 +171,12 @@ def test_defaults_and_cascades_work_on_real_rows(fresh_database):
         conn.execute("INSERT INTO vpc_resources (assessment_id) VALUES (%s)", (assessment,))
         with pytest.raises(psycopg.errors.NotNullViolation):
             with conn.transaction():
-                conn.execute("INSERT INTO glue_databases (assessment_id) VALUES (%s)", (assessment,))
+                conn.execute("INSERT INTO glue_databases (assessment_id) VALUES (%s)",
+                             (assessment,))
 
         conn.execute("DELETE FROM mapping_templates WHERE id = %s", (template,))
-        assert conn.execute("SELECT template_id FROM transformation_results").fetchall() == [(None,)]
+        kept = conn.execute("SELECT template_id FROM transformation_results").fetchall()
+        assert kept == [(None,)]
         conn.execute("DELETE FROM assessments WHERE id = %s", (assessment,))
         for table in SCHEMA:
             if table != "mapping_templates":

@@ -45,17 +45,18 @@ class PostgresUnavailable(RuntimeError):
 
 def server_bindir() -> Path:
     """The directory holding ``initdb`` and ``pg_ctl`` (PostgreSQL 15 when there is one)."""
-    candidates: list[Path] = []
+    installed = sorted(
+        (Path(p) for p in glob.glob("/usr/lib/postgresql/*/bin")),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+        reverse=True,
+    )
+    candidates = [p for p in installed if p.parent.name == PREFERRED_MAJOR]
     pg_config = shutil.which("pg_config")
     if pg_config:
         found = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
         if found.returncode == 0:
             candidates.append(Path(found.stdout.strip()))
-    installed = sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                       key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
-                       reverse=True)
-    candidates += [Path(p) for p in installed if Path(p).parent.name == PREFERRED_MAJOR]
-    candidates += [Path(p) for p in installed]
+    candidates += installed
     initdb = shutil.which("initdb")
     if initdb:
         candidates.append(Path(initdb).parent)
@@ -164,8 +165,7 @@ def start_server(attempts: int = 3) -> PostgresServer:
     server = PostgresServer(bindir=bindir, root=root, port=0, superuser=superuser, user=ROLE,
                             password=secrets.token_hex(16), run_as=run_as)
     try:
-        for directory in (server.socket_dir,):
-            server._run("mkdir", "-m", "700", str(directory)).check_returncode()
+        server._run("mkdir", "-m", "700", str(server.socket_dir)).check_returncode()
         made = server._run(str(bindir / "initdb"), "-D", str(server.data_dir), "-U", superuser,
                            "-E", "UTF8", "--locale=C", "--auth-local=trust",
                            "--auth-host=scram-sha-256", "--no-sync")
