@@ -18,7 +18,6 @@ from importlib import metadata
 from pathlib import Path
 
 from datagen.catalog import TableSpec
-from datagen.generate import check_location, generate
 from datagen.manifest import Manifest
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -78,6 +77,9 @@ def generate_cached(
     location: str | None,
 ) -> tuple[Path, Manifest]:
     """The output folder for these inputs and its manifest, generated only if not cached."""
+    # The writers import pyarrow's writers and pyiceberg: a cache hit does not need them.
+    from datagen.generate import check_location, generate
+
     root = Path(cache_root)
     entry = root / cache_key(tables=tables, rows=rows, seed=seed, location=location)
     manifest = complete(entry)

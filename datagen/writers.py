@@ -20,7 +20,6 @@ import pyarrow.orc as pa_orc
 import pyarrow.parquet as pq
 
 from datagen.catalog import Format
-from datagen.iceberg import write_iceberg_table
 from datagen.rows import TablePlan
 
 PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet"
@@ -136,6 +135,9 @@ class IcebergWriter:
     """An Iceberg v2 table: Parquet data files, manifests, a manifest list and metadata."""
 
     def write_table(self, plan: TablePlan, root: Path) -> WrittenTable:
+        # pyiceberg takes about 1 s to import: only a run that writes Iceberg pays for it.
+        from datagen.iceberg import write_iceberg_table
+
         metadata_location, rows_by_location = write_iceberg_table(plan, root)
         base = plan.location.rstrip("/") + "/"
         table_root = root / plan.spec.prefix
