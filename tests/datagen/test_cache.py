@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import datagen.generate
 from datagen import cache
 from datagen.catalog import ACCESS_LOGS, SALES_DATA
 from datagen.generate import generate
@@ -26,7 +27,7 @@ def counted(monkeypatch):
         calls.append(kwargs)
         return generate(*args, **kwargs)
 
-    monkeypatch.setattr(cache, "generate", counting_generate)
+    monkeypatch.setattr(datagen.generate, "generate", counting_generate)
     return calls
 
 
@@ -88,7 +89,7 @@ def test_losing_a_race_takes_the_winners_copy(tmp_path, monkeypatch):
         generate(out_dir, **{**kwargs, "replace": True})  # the other process, finishing first
         return generate(out_dir, **kwargs)
 
-    monkeypatch.setattr(cache, "generate", racing_generate)
+    monkeypatch.setattr(datagen.generate, "generate", racing_generate)
     folder, manifest = cache.generate_cached(
         tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION
     )
