@@ -1,10 +1,11 @@
 """Suite-wide fixtures and options.
 
-``tests.support.postgres`` starts the session's PostgreSQL server; ``--stack`` points
+``tests.support.postgres`` starts the session's PostgreSQL server,
+``tests.support.moto_server`` the session's AWS emulator; ``--stack`` points
 the smoke suite at a deployed stack.
 """
 
-pytest_plugins = ["tests.support.postgres"]
+pytest_plugins = ["tests.support.postgres", "tests.support.moto_server"]
 
 
 def pytest_addoption(parser):

@@ -28,7 +28,7 @@ from tests.stack import aws_emulator
 from tests.stack.fake_docker import FakeDocker
 from tests.stack.program import ROOT, run_program
 from tests.support.glue_reader import Endpoint
-from tests.support.moto_server import ACCESS_KEY, SECRET_KEY, moto_server  # noqa: F401
+from tests.support.moto_server import ACCESS_KEY, SECRET_KEY
 
 MIGRATIONS_DIR = ROOT / "migrations"
 

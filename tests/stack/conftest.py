@@ -3,7 +3,6 @@ import socket
 import pytest
 
 from tests.stack.fake_docker import FakeDocker
-from tests.support.moto_server import moto_endpoint, moto_server  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ so a reader that ignores ``NextToken`` misses tables, as it would in AWS.
 
 from __future__ import annotations
 
+import logging
 import urllib.request
 from typing import Iterator
 
@@ -33,8 +34,11 @@ GLUE_PAGE_LIMITS = {
 }
 
 
+_UNPAGED = {operation: getattr(GlueResponse, operation) for operation in GLUE_PAGE_LIMITS}
+
+
 def _paged(operation: str, key: str, limit: int):
-    unpaged = getattr(GlueResponse, operation)
+    unpaged = _UNPAGED[operation]
 
     def respond(self):
         result = unpaged(self)
@@ -54,6 +58,7 @@ def moto_server() -> Iterator[str]:
     patch = pytest.MonkeyPatch()
     for operation, (key, limit) in GLUE_PAGE_LIMITS.items():
         patch.setattr(GlueResponse, operation, _paged(operation, key, limit))
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
