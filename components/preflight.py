@@ -213,4 +213,8 @@ def account_id(provider: "aws.Provider", profile: str | None) -> str:
     try:
         return aws.get_caller_identity(opts=pulumi.InvokeOptions(provider=provider)).account_id
     except Exception as err:  # the provider's error text is all there is to go on
-        raise explain_aws_error(err, profile) from None
+        # The SDK ends the run with the provider's raw error (it re-raises failed invokes
+        # first); the explanation goes to the engine's error log, where it is shown too.
+        explained = explain_aws_error(err, profile)
+        pulumi.log.error(str(explained))
+        raise explained from None

@@ -183,13 +183,14 @@ def run_program(
     aws_config: dict[str, str] | None = None,
     secret_keys: Iterable[str] = (),
     records: list[Registered] | None = None,
+    mocks: pulumi.runtime.Mocks | None = None,
 ) -> ProgramRun:
     """Run ``__main__.py`` for ``stack`` with ``config`` (project keys, unqualified).
 
     ``records``, when given, receives the registrations as they happen, so a caller
     still sees them when the program raises.
     """
-    mocks = ProgramMocks()
+    mocks = mocks or ProgramMocks()
     monitor = RecordingMonitor(mocks)
     if records is not None:
         monitor.records = records

@@ -6,7 +6,7 @@ import pulumi
 import pytest
 
 from components import config as stack_config
-from tests.stack.program import PROJECT, ROOT, run_program
+from tests.stack.program import PROJECT, ROOT, ProgramMocks, run_program
 
 
 def run_rejected(config, *, stack="test", aws_config=None, monitor_records=None):
@@ -118,3 +118,23 @@ class _Config:
     def get_int(self, key):
         value = self._values.get(key)
         return None if value is None else int(value)
+
+
+class ExpiredCredentials(ProgramMocks):
+    def call(self, args):
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            raise Exception("operation error STS: GetCallerIdentity, https response error "
+                            "StatusCode: 403, api error ExpiredToken: The security token "
+                            "included in the request is expired")
+        return super().call(args)
+
+
+def test_expired_credentials_are_explained_before_any_aws_resource(program_env, free_port, caplog):
+    records: list = []
+    with pytest.raises(Exception):
+        run_program({"postgresPort": free_port}, aws_config={"aws:profile": "team-dev"},
+                    records=records, mocks=ExpiredCredentials())
+    assert [r.type for r in records] == ["pulumi:providers:aws"]
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any("the AWS credentials have expired" in m and "aws sso login --profile team-dev" in m
+               for m in logged), logged
