@@ -254,14 +254,11 @@ class SchemaMigrationProvider(ResourceProvider):
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [
-            key for key, old, new in (
-                ("migrations_hash", olds.get("migrations_hash"), news.get("migrations_hash")),
-                ("database_url", olds.get("target"), _redacted_target(_url(news))),
-            )
-            if old is None or new is None or old != new
-        ]
-        return DiffResult(changes=bool(changed), replaces=[], stables=[],
+        # An unknown URL (a password not yet created at preview) counts as a change.
+        target = _redacted_target(_url(news))
+        database_changed = target is None or target != olds.get("target")
+        scripts_changed = news.get("migrations_hash") != olds.get("migrations_hash")
+        return DiffResult(changes=database_changed or scripts_changed, replaces=[], stables=[],
                           delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:

@@ -338,13 +338,20 @@ def test_pulumis_provider_host_runs_it_in_a_separate_process(fresh_database, tmp
         assert port, host.stderr.read().decode()
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             stub = provider_pb2_grpc.ResourceProviderStub(channel)
-            created = stub.Create(proto.CreateRequest(urn=URN, properties=inputs), timeout=120)
-            outs = rpc.deserialize_properties(created.properties)
-            assert outs["revision"] == "0001_initial" == revision_of(fresh_database)
-            assert password_of(fresh_database) not in json.dumps(outs) + created.id
-            diff = stub.Diff(proto.DiffRequest(id=created.id, urn=URN, olds=created.properties,
-                                               news=inputs), timeout=60)
-            assert diff.changes == proto.DiffResponse.DIFF_NONE
+            try:
+                created = stub.Create(proto.CreateRequest(urn=URN, properties=inputs),
+                                      timeout=120, wait_for_ready=True)
+                diff = stub.Diff(proto.DiffRequest(id=created.id, urn=URN,
+                                                   olds=created.properties, news=inputs),
+                                 timeout=60, wait_for_ready=True)
+            except grpc.RpcError as err:
+                host.kill()
+                pytest.fail(f"provider host: {err.code()} {err.details()}\n"
+                            f"{host.stderr.read().decode()}")
+        outs = rpc.deserialize_properties(created.properties)
+        assert outs["revision"] == "0001_initial" == revision_of(fresh_database)
+        assert password_of(fresh_database) not in json.dumps(outs) + created.id
+        assert diff.changes == proto.DiffResponse.DIFF_NONE
     finally:
         host.kill()
         host.wait()
