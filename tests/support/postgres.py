@@ -13,6 +13,10 @@ Fixtures (registered with ``pytest_plugins = ["tests.support.postgres"]``):
   database (session scope);
 - ``fresh_database``: a new, empty database owned by the session role, dropped after
   the test; for tests that change the schema.
+
+The server is stopped and its directory removed when the session ends, failed or not.
+A session that is killed outright cannot clean up, so each new session first removes
+the servers whose test process (``owner.pid``) no longer runs.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ import pytest
 from psycopg import sql
 
 ROLE = "testenv"
+ROOT_PREFIX = "testenv-pg-"
+OWNER_FILE = "owner.pid"
 SESSION_DATABASE = "testenv_session"
 PREFERRED_MAJOR = "15"
 
@@ -150,17 +156,44 @@ class PostgresServer:
             return "(no server log)"
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_orphans(bindir: Path, run_as: list[str]) -> None:
+    """Stop and remove servers whose test process died without its cleanup (a kill, a timeout)."""
+    for owner in Path(tempfile.gettempdir()).glob(f"{ROOT_PREFIX}*/{OWNER_FILE}"):
+        try:
+            pid = int(owner.read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(pid):
+            continue
+        data = owner.parent / "data"
+        if (data / "postmaster.pid").exists():
+            subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                            "-w", "stop"], capture_output=True, cwd=owner.parent, timeout=60)
+        shutil.rmtree(owner.parent, ignore_errors=True)
+
+
 def start_server(attempts: int = 3) -> PostgresServer:
     """Initialise a cluster in a new temporary directory and start it on a free port."""
     bindir = server_bindir()
-    root = Path(tempfile.mkdtemp(prefix="testenv-pg-"))
-    run_as: list[str] = []
+    run_as = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+    reap_orphans(bindir, run_as)
+    root = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX))
+    (root / OWNER_FILE).write_text(str(os.getpid()))
     superuser = pwd.getpwuid(os.getuid()).pw_name
-    if os.getuid() == 0:
+    if run_as:
         # initdb refuses to run as root: the cluster belongs to the postgres OS user.
         postgres = pwd.getpwnam("postgres")
         os.chown(root, postgres.pw_uid, postgres.pw_gid)
-        run_as = ["runuser", "-u", "postgres", "--"]
         superuser = "postgres"
     server = PostgresServer(bindir=bindir, root=root, port=0, superuser=superuser, user=ROLE,
                             password=secrets.token_hex(16), run_as=run_as)
