@@ -50,6 +50,13 @@ def test_new_stack_is_created_configured_from_test_and_deployed(tmp_path):
     assert calls[-1] == "up --stack dev-bob --yes"
 
 
+def test_new_stack_with_its_own_config_file_keeps_it(tmp_path):
+    result, calls = run_up(tmp_path, "local", "--yes", FAKE_LOGGED_IN="1")
+    assert result.returncode == 0, result.stderr
+    assert calls == ["whoami", "stack select local", "stack init local", "up --stack local --yes"]
+    assert "configuration of Pulumi.local.yaml" in result.stderr
+
+
 def test_existing_stack_is_only_deployed(tmp_path):
     result, calls = run_up(tmp_path, FAKE_LOGGED_IN="1", FAKE_STACK_EXISTS="1")
     assert result.returncode == 0, result.stderr
