@@ -38,8 +38,12 @@ bucket_name = naming.bucket_name(cfg.env, account_id, cfg.aws.region)
 
 bucket = DataBucket(
     "data",
-    DataBucketArgs(bucket_name=bucket_name, lifecycle_days=cfg.lifecycle_days,
-                   kms_key_id=cfg.kms_key_id, tls_only_policy=cfg.tls_only_policy),
+    DataBucketArgs(
+        bucket_name=bucket_name,
+        lifecycle_days=cfg.lifecycle_days,
+        kms_key_id=cfg.kms_key_id,
+        tls_only_policy=cfg.tls_only_policy,
+    ),
     opts=aws_opts,
 )
 data = SyntheticData(
@@ -60,8 +64,9 @@ data = SyntheticData(
 )
 catalog = GlueCatalog(
     "glue",
-    GlueCatalogArgs(env=cfg.env, bucket_name=bucket_name, tables=cfg.tables,
-                    manifest=data.manifest),
+    GlueCatalogArgs(
+        env=cfg.env, bucket_name=bucket_name, tables=cfg.tables, manifest=data.manifest
+    ),
     opts=aws_opts,
 )
 

@@ -57,8 +57,13 @@ def free_port() -> int:
 def run_once(profile: str, cache: Path) -> dict:
     env = dict(os.environ, TESTENV_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _CHILD, profile, str(free_port())],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, profile, str(free_port())],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{profile}: the program failed:\n{done.stderr[-3000:]}")
@@ -91,23 +96,36 @@ def main(argv: list[str] | None = None) -> int:
                 "median_program_seconds": round(statistics.median(r["seconds"] for r in runs), 3),
                 "runs": args.runs,
                 "resources": sum(counts.values()),
-                "custom_resources": sum(n for t, n in counts.items()
-                                        if not t.startswith("aws2openstack:")),
+                "custom_resources": sum(
+                    n for t, n in counts.items() if not t.startswith("aws2openstack:")
+                ),
                 "counts": dict(sorted(counts.items())),
                 "depth": first["depth"],
                 "target_seconds": TARGETS.get(profile),
             }
             results[profile] = result
             target = result["target_seconds"]
-            verdict = "" if target is None else (
-                f"  target < {target:.0f} s: {'met' if result['median_seconds'] < target else 'MISSED'}")
-            print(f"{profile:7s} median {result['median_seconds']:.2f} s "
-                  f"(min {result['min_seconds']:.2f}, max {result['max_seconds']:.2f}, n={args.runs}); "
-                  f"{result['resources']} resources, depth {result['depth']['depth']}{verdict}")
+            verdict = (
+                ""
+                if target is None
+                else (
+                    f"  target < {target:.0f} s: "
+                    f"{'met' if result['median_seconds'] < target else 'MISSED'}"
+                )
+            )
+            print(
+                f"{profile:7s} median {result['median_seconds']:.2f} s "
+                f"(min {result['min_seconds']:.2f}, max {result['max_seconds']:.2f}, "
+                f"n={args.runs}); "
+                f"{result['resources']} resources, depth {result['depth']['depth']}{verdict}"
+            )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
-    missed = [p for p, r in results.items()
-              if r["target_seconds"] is not None and r["median_seconds"] >= r["target_seconds"]]
+    missed = [
+        p
+        for p, r in results.items()
+        if r["target_seconds"] is not None and r["median_seconds"] >= r["target_seconds"]
+    ]
     return 1 if missed else 0
 
 

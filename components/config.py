@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import getpass
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pulumi
 import yaml
 
-from datagen.catalog import TABLES_BY_NAME, TableSpec, scale_catalog, select_tables
 from components import naming
+from datagen.catalog import TABLES_BY_NAME, TableSpec, scale_catalog, select_tables
 
 PROJECT_FILE = Path(__file__).resolve().parent.parent / "Pulumi.yaml"
 MAX_ROWS = 5_000_000
@@ -39,12 +40,27 @@ class Profile:
 
 
 PROFILES: Mapping[str, Profile] = {
-    "small": Profile(rows=1000, monthly_partitions=3, daily_partitions=3,
-                     scale_databases=0, tables_per_database=0),
-    "medium": Profile(rows=100_000, monthly_partitions=12, daily_partitions=30,
-                      scale_databases=0, tables_per_database=0),
-    "large": Profile(rows=100, monthly_partitions=3, daily_partitions=3,
-                     scale_databases=3, tables_per_database=150),
+    "small": Profile(
+        rows=1000,
+        monthly_partitions=3,
+        daily_partitions=3,
+        scale_databases=0,
+        tables_per_database=0,
+    ),
+    "medium": Profile(
+        rows=100_000,
+        monthly_partitions=12,
+        daily_partitions=30,
+        scale_databases=0,
+        tables_per_database=0,
+    ),
+    "large": Profile(
+        rows=100,
+        monthly_partitions=3,
+        daily_partitions=3,
+        scale_databases=3,
+        tables_per_database=150,
+    ),
 }
 
 
@@ -132,7 +148,9 @@ class _Reader:
             f"Fix: pulumi config set {key} {example}"
         )
 
-    def integer(self, key: str, low: int, high: int, example: str, fallback: int | None = None) -> int:
+    def integer(
+        self, key: str, low: int, high: int, example: str, fallback: int | None = None
+    ) -> int:
         raw = self.raw(key)
         if raw is None:
             if fallback is None:
@@ -233,33 +251,44 @@ def load(
         )
 
     profile_name = reader.text(
-        "profile", re.compile(rf"^({'|'.join(PROFILES)})$"),
-        " or ".join(PROFILES), "small",
+        "profile",
+        re.compile(rf"^({'|'.join(PROFILES)})$"),
+        " or ".join(PROFILES),
+        "small",
     )
     profile = PROFILES.get(profile_name, PROFILES["small"])
     rows = reader.integer("rows", 1, MAX_ROWS, "1000", fallback=profile.rows)
     monthly = reader.integer("monthlyPartitions", 1, 120, "3", fallback=profile.monthly_partitions)
     daily = reader.integer("dailyPartitions", 1, 366, "3", fallback=profile.daily_partitions)
-    scale_databases = reader.integer("scaleDatabases", 0, 20, "3",
-                                     fallback=profile.scale_databases)
-    tables_per_database = reader.integer("tablesPerDatabase", 0, 1000, "150",
-                                         fallback=profile.tables_per_database)
+    scale_databases = reader.integer("scaleDatabases", 0, 20, "3", fallback=profile.scale_databases)
+    tables_per_database = reader.integer(
+        "tablesPerDatabase", 0, 1000, "150", fallback=profile.tables_per_database
+    )
     if scale_databases and not tables_per_database:
-        reader.fail("tablesPerDatabase", 0,
-                    f"at least 1 table per database when scaleDatabases is {scale_databases}",
-                    "150")
+        reader.fail(
+            "tablesPerDatabase",
+            0,
+            f"at least 1 table per database when scaleDatabases is {scale_databases}",
+            "150",
+        )
     seed = reader.integer("seed", 0, 2**32 - 1, "42")
     table_names = [n.strip() for n in (reader.raw("tables") or "").split(",") if n.strip()]
     base_tables = select_tables(None)
     unknown = [n for n in table_names if n not in TABLES_BY_NAME]
     if unknown:
-        reader.fail("tables", ",".join(table_names),
-                    f"a comma-separated subset of {', '.join(TABLES_BY_NAME)}", "sales_data,events_raw")
+        reader.fail(
+            "tables",
+            ",".join(table_names),
+            f"a comma-separated subset of {', '.join(TABLES_BY_NAME)}",
+            "sales_data,events_raw",
+        )
     else:
         base_tables = select_tables(table_names)
     lifecycle_days = reader.integer("lifecycleDays", 1, MAX_LIFECYCLE_DAYS, "7")
     kms_key_id = reader.text(
-        "kmsKeyId", _KMS_KEY, "a KMS key id, key ARN or alias (or empty for SSE-S3)",
+        "kmsKeyId",
+        _KMS_KEY,
+        "a KMS key id, key ARN or alias (or empty for SSE-S3)",
         "arn:aws:kms:eu-central-1:111122223333:key/<key-id>",
     )
     tls_only_policy = reader.boolean("tlsOnlyPolicy")
@@ -273,18 +302,23 @@ def load(
     if reader.boolean("database"):
         database = DatabaseSettings(
             host_port=reader.integer("postgresPort", 1024, 65535, "55432"),
-            database=reader.text("postgresDatabase", _PG_IDENTIFIER,
-                                 "a PostgreSQL identifier (lowercase, digits, _; at most 63)",
-                                 "aws2openstack_test"),
-            user=reader.text("postgresUser", _PG_IDENTIFIER,
-                             "a PostgreSQL identifier (lowercase, digits, _; at most 63)", "testuser"),
+            database=reader.text(
+                "postgresDatabase",
+                _PG_IDENTIFIER,
+                "a PostgreSQL identifier (lowercase, digits, _; at most 63)",
+                "aws2openstack_test",
+            ),
+            user=reader.text(
+                "postgresUser",
+                _PG_IDENTIFIER,
+                "a PostgreSQL identifier (lowercase, digits, _; at most 63)",
+                "testuser",
+            ),
         )
 
     aws = _aws_settings(aws_config, reader.problems)
     if reader.problems:
-        raise ConfigError(
-            "invalid stack configuration:\n  - " + "\n  - ".join(reader.problems)
-        )
+        raise ConfigError("invalid stack configuration:\n  - " + "\n  - ".join(reader.problems))
 
     tables = scale_catalog(
         base_tables,
@@ -294,10 +328,18 @@ def load(
         tables_per_database=tables_per_database,
     )
     return StackConfig(
-        stack=stack, env=env, profile=profile_name, rows=rows, seed=seed, tables=tables,
-        lifecycle_days=lifecycle_days, kms_key_id=kms_key_id or None,
-        tls_only_policy=tls_only_policy, owner=owner,
-        aws=aws, database=database,
+        stack=stack,
+        env=env,
+        profile=profile_name,
+        rows=rows,
+        seed=seed,
+        tables=tables,
+        lifecycle_days=lifecycle_days,
+        kms_key_id=kms_key_id or None,
+        tls_only_policy=tls_only_policy,
+        owner=owner,
+        aws=aws,
+        database=database,
     )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -31,7 +31,9 @@ class GlueCatalog(pulumi.ComponentResource):
     from the table resource, so Pulumi creates (and destroys) them in order.
     """
 
-    def __init__(self, name: str, args: GlueCatalogArgs, opts: pulumi.ResourceOptions | None = None):
+    def __init__(
+        self, name: str, args: GlueCatalogArgs, opts: pulumi.ResourceOptions | None = None
+    ):
         super().__init__("aws2openstack:testenv:GlueCatalog", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         generated = {table.prefix: table for table in args.manifest.tables}

@@ -6,8 +6,9 @@ Hive-style table in each format (see DESIGN.md, "Facts that decide correctness")
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from datagen.catalog import Format, TableSpec
 

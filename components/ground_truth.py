@@ -10,7 +10,8 @@ it is byte-identical from one ``pulumi up`` to the next.
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from components import glue_shapes, naming
 from datagen.catalog import Format, TableSpec, roles
@@ -51,42 +52,50 @@ def ground_truth(
             for partition in table.partitions:
                 values = tuple(partition.values[key.name] for key in spec.partition_keys)
                 part_files, part_bytes = _files_under(manifest, partition.prefix)
-                partitions.append({
-                    "values": list(values),
-                    "location": glue_shapes.partition_location(bucket, spec, values),
-                    "rows": partition.rows,
-                    "files": part_files,
-                    "bytes": part_bytes,
-                })
-            entries.append({
-                "name": spec.name,
-                "format": spec.format.value,
-                "is_iceberg": spec.format is Format.ICEBERG,
-                "table_type": "EXTERNAL_TABLE",
-                "location": glue_shapes.table_location(bucket, spec),
-                "metadata_location": table.metadata_location,
-                "columns": glue_shapes.columns(spec),
-                "partition_keys": [key.name for key in spec.partition_keys],
-                "partitions": partitions,
-                "rows": table.rows,
-                "files": files,
-                "bytes": size,
-                "objects": [{"key": f.key, "bytes": f.bytes}
-                            for f in _entries_under(manifest, spec.prefix)],
-                "expected_readiness": spec.parameters.get("migration_readiness", "unknown"),
-            })
+                partitions.append(
+                    {
+                        "values": list(values),
+                        "location": glue_shapes.partition_location(bucket, spec, values),
+                        "rows": partition.rows,
+                        "files": part_files,
+                        "bytes": part_bytes,
+                    }
+                )
+            entries.append(
+                {
+                    "name": spec.name,
+                    "format": spec.format.value,
+                    "is_iceberg": spec.format is Format.ICEBERG,
+                    "table_type": "EXTERNAL_TABLE",
+                    "location": glue_shapes.table_location(bucket, spec),
+                    "metadata_location": table.metadata_location,
+                    "columns": glue_shapes.columns(spec),
+                    "partition_keys": [key.name for key in spec.partition_keys],
+                    "partitions": partitions,
+                    "rows": table.rows,
+                    "files": files,
+                    "bytes": size,
+                    "objects": [
+                        {"key": f.key, "bytes": f.bytes}
+                        for f in _entries_under(manifest, spec.prefix)
+                    ],
+                    "expected_readiness": spec.parameters.get("migration_readiness", "unknown"),
+                }
+            )
             totals["tables"] += 1
             totals["partitions"] += len(partitions)
             totals["files"] += files
             totals["rows"] += table.rows
             totals["bytes"] += size
-        databases.append({
-            "name": naming.database_name(env, role),
-            "role": role,
-            "location": f"s3://{bucket}/{role}/",
-            "table_count": len(entries),
-            "tables": entries,
-        })
+        databases.append(
+            {
+                "name": naming.database_name(env, role),
+                "role": role,
+                "location": f"s3://{bucket}/{role}/",
+                "table_count": len(entries),
+                "tables": entries,
+            }
+        )
         totals["databases"] += 1
     return {
         "format_version": FORMAT_VERSION,

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from components.synthetic_data import SyntheticData
 
 
-def tables_output(cfg: "StackConfig", bucket_name: str, manifest: Manifest) -> dict[str, dict[str, Any]]:
+def tables_output(
+    cfg: StackConfig, bucket_name: str, manifest: Manifest
+) -> dict[str, dict[str, Any]]:
     """``{database: {table: {format, location, rows, partitions}}}`` for every table."""
     generated = {table.prefix: table for table in manifest.tables}
     out: dict[str, dict[str, Any]] = {}
@@ -49,10 +51,10 @@ def emulator_endpoint(endpoints: Any) -> str | None:
 
 
 def stack_outputs(
-    cfg: "StackConfig",
+    cfg: StackConfig,
     bucket_name: str,
-    data: "SyntheticData",
-    database: "LocalDatabase | None",
+    data: SyntheticData,
+    database: LocalDatabase | None,
 ) -> dict[str, Any]:
     databases = [naming.database_name(cfg.env, role) for role in roles(cfg.tables)]
     outputs: dict[str, Any] = {

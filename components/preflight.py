@@ -15,8 +15,9 @@ import json
 import os
 import shutil
 import socket
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlparse
 
 import pulumi
@@ -62,7 +63,9 @@ def _docker_get(path: str, host: str, timeout: float = 5.0) -> tuple[int, bytes]
     if url.scheme == "unix":
         conn: http.client.HTTPConnection = _UnixHTTPConnection(url.path, timeout)
     elif url.scheme in ("tcp", "http"):
-        conn = http.client.HTTPConnection(url.hostname or "localhost", url.port or 2375, timeout=timeout)
+        conn = http.client.HTTPConnection(
+            url.hostname or "localhost", url.port or 2375, timeout=timeout
+        )
     else:
         raise ValueError(f"DOCKER_HOST scheme {url.scheme!r} is not checked")
     try:
@@ -155,8 +158,12 @@ def estimated_bytes(tables: Sequence[TableSpec], rows: int) -> int:
     return len(tables) * rows * BYTES_PER_ROW_ESTIMATE + DISK_HEADROOM_BYTES
 
 
-def check_disk(cache_dir: Path, tables: Sequence[TableSpec], rows: int,
-               free_bytes: Callable[[Path], int] | None = None) -> None:
+def check_disk(
+    cache_dir: Path,
+    tables: Sequence[TableSpec],
+    rows: int,
+    free_bytes: Callable[[Path], int] | None = None,
+) -> None:
     existing = cache_dir
     while not existing.exists():
         existing = existing.parent
@@ -198,7 +205,7 @@ def explain_aws_error(err: Exception, profile: str | None) -> PreflightError:
 # --- all of it ----------------------------------------------------------------------
 
 
-def run(cfg: "StackConfig", cache_dir: Path) -> None:
+def run(cfg: StackConfig, cache_dir: Path) -> None:
     """The machine checks, in order; the AWS check wraps the identity lookup instead."""
     if cfg.database is not None:
         check_docker()
@@ -206,7 +213,7 @@ def run(cfg: "StackConfig", cache_dir: Path) -> None:
     check_disk(cache_dir, cfg.tables, cfg.rows)
 
 
-def account_id(provider: "aws.Provider", profile: str | None) -> str:
+def account_id(provider: aws.Provider, profile: str | None) -> str:
     """The account id of the provider's credentials, or an error that says how to log in."""
     import pulumi_aws as aws
 

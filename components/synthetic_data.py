@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -42,7 +42,9 @@ class SyntheticData(pulumi.ComponentResource):
     an unchanged file is never uploaded again.
     """
 
-    def __init__(self, name: str, args: SyntheticDataArgs, opts: pulumi.ResourceOptions | None = None):
+    def __init__(
+        self, name: str, args: SyntheticDataArgs, opts: pulumi.ResourceOptions | None = None
+    ):
         super().__init__("aws2openstack:testenv:SyntheticData", name, None, opts)
 
         self.files_dir, self.manifest = generate_cached(
@@ -67,8 +69,12 @@ class SyntheticData(pulumi.ComponentResource):
             for entry in self.manifest.files
         ]
         self.ground_truth = ground_truth(
-            stack=args.stack, env=args.env, region=args.region, bucket=args.bucket_name,
-            tables=args.tables, manifest=self.manifest,
+            stack=args.stack,
+            env=args.env,
+            region=args.region,
+            bucket=args.bucket_name,
+            tables=args.tables,
+            manifest=self.manifest,
         )
         self.ground_truth_object = aws.s3.BucketObjectv2(
             f"{name}-ground-truth",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Mapping
 
 import pyarrow as pa
 
@@ -108,7 +108,7 @@ class DateBefore:
 class JsonObject:
     """A JSON object text whose keys draw from the given pools or choices."""
 
-    fields: tuple[tuple[str, "ValueSpec"], ...]
+    fields: tuple[tuple[str, ValueSpec], ...]
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ class Partitioning:
         return start, start + dt.timedelta(days=1)
 
     def path(self, values: tuple[str, ...]) -> str:
-        return "/".join(f"{key.name}={value}" for key, value in zip(self.keys, values))
+        return "/".join(f"{key.name}={value}" for key, value in zip(self.keys, values, strict=True))
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,16 @@ def run_up(tmp_path: Path, *args: str, **env: str) -> tuple[subprocess.Completed
     log = tmp_path / "pulumi.log"
     result = subprocess.run(
         [str(ROOT / "scripts" / "up"), *args],
-        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "FAKE_LOG": str(log),
-             "USER": "alice", **env},
-        capture_output=True, text=True, timeout=60,
+        env={
+            **os.environ,
+            "PATH": f"{bin_dir}:{os.environ['PATH']}",
+            "FAKE_LOG": str(log),
+            "USER": "alice",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     return result, log.read_text().splitlines() if log.exists() else []
 
@@ -64,8 +71,9 @@ def test_existing_stack_is_only_deployed(tmp_path):
 
 
 def test_backend_url_is_used_for_login(tmp_path):
-    result, calls = run_up(tmp_path, "dev-bob", PULUMI_BACKEND_URL="s3://team-state",
-                           FAKE_STACK_EXISTS="1")
+    result, calls = run_up(
+        tmp_path, "dev-bob", PULUMI_BACKEND_URL="s3://team-state", FAKE_STACK_EXISTS="1"
+    )
     assert result.returncode == 0, result.stderr
     assert "login s3://team-state" in calls
 

@@ -18,9 +18,10 @@ import os
 import shutil
 import socket
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -53,7 +54,9 @@ def stack_outputs(stack: str, outputs_file: str | None) -> dict[str, Any]:
         )
     done = subprocess.run(
         [pulumi, "stack", "output", "--json", "--show-secrets", "--stack", stack],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         pytest.exit(
@@ -77,8 +80,9 @@ def deployment(request, tmp_path_factory) -> Iterator[Deployment]:
     if stack or outputs_file:
         outputs = stack_outputs(stack, outputs_file)
         url = os.environ.get("AWS_ENDPOINT_URL") or outputs.get("AWS_ENDPOINT_URL")
-        yield Deployment(outputs, Endpoint(region=outputs["AWS_REGION"], url=url),
-                         stack or outputs_file)
+        yield Deployment(
+            outputs, Endpoint(region=outputs["AWS_REGION"], url=url), stack or outputs_file
+        )
         return
     yield from _emulated(request, tmp_path_factory)
 
@@ -105,24 +109,32 @@ def _emulated(request, tmp_path_factory) -> Iterator[Deployment]:
 
     database = server.create_database()
     url = server.url(database)
-    created = SchemaMigrationProvider().create({
-        "database_url": url,
-        "migrations_hash": migrations_hash(MIGRATIONS_DIR),
-        "script_location": str(MIGRATIONS_DIR),
-    })
+    created = SchemaMigrationProvider().create(
+        {
+            "database_url": url,
+            "migrations_hash": migrations_hash(MIGRATIONS_DIR),
+            "script_location": str(MIGRATIONS_DIR),
+        }
+    )
     outputs = dict(run.outputs)
-    outputs.update({
-        "DATABASE_URL": url,
-        "POSTGRES_PORT": server.port,
-        "POSTGRES_DB": database,
-        "SCHEMA_REVISION": created.outs["revision"],
-        "PSQL_COMMAND": f"psql -h 127.0.0.1 -p {server.port} -U {server.user} -d {database}",
-    })
+    outputs.update(
+        {
+            "DATABASE_URL": url,
+            "POSTGRES_PORT": server.port,
+            "POSTGRES_DB": database,
+            "SCHEMA_REVISION": created.outs["revision"],
+            "PSQL_COMMAND": f"psql -h 127.0.0.1 -p {server.port} -U {server.user} -d {database}",
+        }
+    )
     try:
         yield Deployment(
             outputs,
-            Endpoint(region=outputs["AWS_REGION"], url=endpoint_url,
-                     access_key=ACCESS_KEY, secret_key=SECRET_KEY),
+            Endpoint(
+                region=outputs["AWS_REGION"],
+                url=endpoint_url,
+                access_key=ACCESS_KEY,
+                secret_key=SECRET_KEY,
+            ),
             "the emulated stack 'smoke'",
         )
     finally:

@@ -40,8 +40,9 @@ def test_glue_tables_are_exactly_the_expected_ones(deployment):
     glue = deployment.endpoint.client("glue")
     for database, tables in expected_tables(deployment).items():
         listed = {table["Name"] for table in list_tables(glue, database)}
-        assert listed == set(tables), f"{database}: missing {set(tables) - listed}, " \
-                                      f"unexpected {listed - set(tables)}"
+        assert listed == set(tables), (
+            f"{database}: missing {set(tables) - listed}, unexpected {listed - set(tables)}"
+        )
 
 
 def test_partitions_are_registered(deployment):
@@ -51,9 +52,14 @@ def test_partitions_are_registered(deployment):
             if table["format"] == "iceberg":
                 continue
             registered = sorted(
-                p["Values"] for p in paginate(glue, "get_partitions", "Partitions",
-                                              DatabaseName=database["name"],
-                                              TableName=table["name"])
+                p["Values"]
+                for p in paginate(
+                    glue,
+                    "get_partitions",
+                    "Partitions",
+                    DatabaseName=database["name"],
+                    TableName=table["name"],
+                )
             )
             expected = sorted(p["values"] for p in table["partitions"])
             assert registered == expected, f"{database['name']}.{table['name']}"
@@ -74,11 +80,15 @@ def test_every_object_is_present_with_its_size(deployment):
                 if obj["key"] not in listed:
                     problems.append(f"missing s3://{bucket}/{obj['key']}")
                 elif listed[obj["key"]] != obj["bytes"]:
-                    problems.append(f"s3://{bucket}/{obj['key']}: {listed[obj['key']]} bytes, "
-                                    f"expected {obj['bytes']}")
+                    problems.append(
+                        f"s3://{bucket}/{obj['key']}: {listed[obj['key']]} bytes, "
+                        f"expected {obj['bytes']}"
+                    )
     assert problems == []
-    assert sum(len(t["objects"]) for d in truth["databases"] for t in d["tables"]) \
+    assert (
+        sum(len(t["objects"]) for d in truth["databases"] for t in d["tables"])
         == truth["totals"]["files"]
+    )
 
 
 def test_the_ground_truth_object_equals_the_output(deployment):
@@ -96,8 +106,10 @@ def test_every_table_is_readable_through_its_glue_definition(deployment):
             read = read_table(deployment.endpoint, database["name"], table["name"])
             problems += schema_problems(read)
             if read.data.num_rows != table["rows"]:
-                problems.append(f"{database['name']}.{table['name']}: {read.data.num_rows} rows, "
-                                f"expected {table['rows']}")
+                problems.append(
+                    f"{database['name']}.{table['name']}: {read.data.num_rows} rows, "
+                    f"expected {table['rows']}"
+                )
     assert problems == []
 
 
@@ -117,7 +129,9 @@ def test_postgres_is_reachable_and_at_alembic_head(deployment):
     engine = _engine(deployment.outputs["DATABASE_URL"])
     try:
         with engine.connect() as connection:
-            revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+            revision = connection.execute(
+                sa.text("SELECT version_num FROM alembic_version")
+            ).scalar_one()
     finally:
         engine.dispose()
     assert revision == head

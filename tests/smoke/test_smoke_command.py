@@ -23,7 +23,8 @@ def fake_pulumi(directory, outputs: dict) -> None:
     script.write_text(
         "#!/bin/sh\n"
         f'echo "$@" >> "{directory}/calls"\n'
-        'if [ "$1 $2 $3 $4" = "stack output --json --show-secrets" ] && [ "$6" = "dev-alice" ]; then\n'
+        'if [ "$1 $2 $3 $4" = "stack output --json --show-secrets" ] \\\n'
+        '   && [ "$6" = "dev-alice" ]; then\n'
         f'  cat "{directory}/outputs.json"; exit 0\n'
         "fi\n"
         'echo "error: no stack named $6" >&2; exit 255\n'
@@ -33,11 +34,26 @@ def fake_pulumi(directory, outputs: dict) -> None:
 
 def smoke(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "tests/smoke/test_smoke.py", *args],
-        cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}",
-             "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY, **env},
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/smoke/test_smoke.py",
+            *args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "PATH": f"{tmp_path}:{os.environ['PATH']}",
+            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+            **env,
+        },
     )
 
 
@@ -46,7 +62,9 @@ def test_the_smoke_command_checks_a_stack_by_name(deployment, tmp_path):
     done = smoke(tmp_path, "--stack", "dev-alice", AWS_ENDPOINT_URL=deployment.endpoint.url)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "7 passed" in done.stdout
-    assert "stack output --json --show-secrets --stack dev-alice" in (tmp_path / "calls").read_text()
+    assert (
+        "stack output --json --show-secrets --stack dev-alice" in (tmp_path / "calls").read_text()
+    )
 
 
 def test_the_smoke_command_fails_when_an_object_is_missing(deployment, tmp_path):
@@ -54,8 +72,14 @@ def test_the_smoke_command_fails_when_an_object_is_missing(deployment, tmp_path)
     table = outputs["TESTENV_GROUND_TRUTH"]["databases"][0]["tables"][0]
     table["objects"].append({"key": table["objects"][0]["key"] + ".missing", "bytes": 1})
     fake_pulumi(tmp_path, outputs)
-    done = smoke(tmp_path, "--stack", "dev-alice", "-k", "object_is_present",
-                 AWS_ENDPOINT_URL=deployment.endpoint.url)
+    done = smoke(
+        tmp_path,
+        "--stack",
+        "dev-alice",
+        "-k",
+        "object_is_present",
+        AWS_ENDPOINT_URL=deployment.endpoint.url,
+    )
     assert done.returncode == 1
     assert ".missing" in done.stdout
 

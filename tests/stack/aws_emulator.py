@@ -7,10 +7,10 @@ how to pass on is an error, so nothing the program declares is silently dropped.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import boto3
 from pulumi.runtime import rpc
@@ -47,13 +47,29 @@ def _columns(columns: list[dict[str, str]]) -> list[dict[str, str]]:
 
 def storage_descriptor(sd: dict[str, Any]) -> dict[str, Any]:
     """A recorded ``storageDescriptor`` input as Glue's ``StorageDescriptor``."""
-    _only(sd, {"location", "columns", "inputFormat", "outputFormat", "compressed",
-               "numberOfBuckets", "serDeInfo", "storedAsSubDirectories", "parameters"},
-          "storageDescriptor")
+    _only(
+        sd,
+        {
+            "location",
+            "columns",
+            "inputFormat",
+            "outputFormat",
+            "compressed",
+            "numberOfBuckets",
+            "serDeInfo",
+            "storedAsSubDirectories",
+            "parameters",
+        },
+        "storageDescriptor",
+    )
     out: dict[str, Any] = {"Location": sd["location"], "Columns": _columns(sd.get("columns", []))}
-    simple = {"inputFormat": "InputFormat", "outputFormat": "OutputFormat",
-              "compressed": "Compressed", "storedAsSubDirectories": "StoredAsSubDirectories",
-              "parameters": "Parameters"}
+    simple = {
+        "inputFormat": "InputFormat",
+        "outputFormat": "OutputFormat",
+        "compressed": "Compressed",
+        "storedAsSubDirectories": "StoredAsSubDirectories",
+        "parameters": "Parameters",
+    }
     for key, api_key in simple.items():
         if key in sd:
             out[api_key] = sd[key]
@@ -62,8 +78,10 @@ def storage_descriptor(sd: dict[str, Any]) -> dict[str, Any]:
     if "serDeInfo" in sd:
         serde = sd["serDeInfo"]
         _only(serde, {"serializationLibrary", "parameters", "name"}, "serDeInfo")
-        out["SerdeInfo"] = {"SerializationLibrary": serde["serializationLibrary"],
-                            "Parameters": serde.get("parameters", {})}
+        out["SerdeInfo"] = {
+            "SerializationLibrary": serde["serializationLibrary"],
+            "Parameters": serde.get("parameters", {}),
+        }
     return out
 
 
@@ -97,23 +115,30 @@ def apply(run: ProgramRun, endpoint: str, region: str) -> AppliedStack:
 
     def bucket(i):
         _only(i, {"bucket", "forceDestroy"}, "Bucket")
-        s3.create_bucket(Bucket=i["bucket"],
-                         CreateBucketConfiguration={"LocationConstraint": region})
+        s3.create_bucket(
+            Bucket=i["bucket"], CreateBucketConfiguration={"LocationConstraint": region}
+        )
         applied.bucket = i["bucket"]
 
     def ownership(i):
         _only(i, {"bucket", "rule"}, "BucketOwnershipControls")
         s3.put_bucket_ownership_controls(
             Bucket=i["bucket"],
-            OwnershipControls={"Rules": [{"ObjectOwnership": i["rule"]["objectOwnership"]}]})
+            OwnershipControls={"Rules": [{"ObjectOwnership": i["rule"]["objectOwnership"]}]},
+        )
 
     def public_access(i):
-        keys = {"blockPublicAcls": "BlockPublicAcls", "blockPublicPolicy": "BlockPublicPolicy",
-                "ignorePublicAcls": "IgnorePublicAcls", "restrictPublicBuckets": "RestrictPublicBuckets"}
+        keys = {
+            "blockPublicAcls": "BlockPublicAcls",
+            "blockPublicPolicy": "BlockPublicPolicy",
+            "ignorePublicAcls": "IgnorePublicAcls",
+            "restrictPublicBuckets": "RestrictPublicBuckets",
+        }
         _only(i, {"bucket", *keys}, "BucketPublicAccessBlock")
         s3.put_public_access_block(
             Bucket=i["bucket"],
-            PublicAccessBlockConfiguration={api: i[key] for key, api in keys.items()})
+            PublicAccessBlockConfiguration={api: i[key] for key, api in keys.items()},
+        )
 
     def encryption(i):
         _only(i, {"bucket", "rules"}, "BucketServerSideEncryptionConfiguration")
@@ -127,24 +152,31 @@ def apply(run: ProgramRun, endpoint: str, region: str) -> AppliedStack:
             if "bucketKeyEnabled" in rule:
                 api_rule["BucketKeyEnabled"] = rule["bucketKeyEnabled"]
             rules.append(api_rule)
-        s3.put_bucket_encryption(Bucket=i["bucket"],
-                                 ServerSideEncryptionConfiguration={"Rules": rules})
+        s3.put_bucket_encryption(
+            Bucket=i["bucket"], ServerSideEncryptionConfiguration={"Rules": rules}
+        )
 
     def lifecycle(i):
         _only(i, {"bucket", "rules"}, "BucketLifecycleConfiguration")
         rules = []
         for rule in i["rules"]:
-            api_rule: dict[str, Any] = {"ID": rule["id"], "Status": rule["status"],
-                                        "Filter": {"Prefix": rule["filter"].get("prefix", "")}}
+            api_rule: dict[str, Any] = {
+                "ID": rule["id"],
+                "Status": rule["status"],
+                "Filter": {"Prefix": rule["filter"].get("prefix", "")},
+            }
             if "expiration" in rule:
                 api_rule["Expiration"] = {"Days": int(rule["expiration"]["days"])}
             if "abortIncompleteMultipartUpload" in rule:
                 api_rule["AbortIncompleteMultipartUpload"] = {
-                    "DaysAfterInitiation":
-                        int(rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"])}
+                    "DaysAfterInitiation": int(
+                        rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"]
+                    )
+                }
             rules.append(api_rule)
-        s3.put_bucket_lifecycle_configuration(Bucket=i["bucket"],
-                                              LifecycleConfiguration={"Rules": rules})
+        s3.put_bucket_lifecycle_configuration(
+            Bucket=i["bucket"], LifecycleConfiguration={"Rules": rules}
+        )
 
     def policy(i):
         _only(i, {"bucket", "policy"}, "BucketPolicy")
@@ -162,12 +194,28 @@ def apply(run: ProgramRun, endpoint: str, region: str) -> AppliedStack:
 
     def database(i):
         _only(i, {"name", "description", "locationUri"}, "CatalogDatabase")
-        glue.create_database(DatabaseInput={"Name": i["name"], "Description": i["description"],
-                                            "LocationUri": i["locationUri"]})
+        glue.create_database(
+            DatabaseInput={
+                "Name": i["name"],
+                "Description": i["description"],
+                "LocationUri": i["locationUri"],
+            }
+        )
 
     def table(i):
-        _only(i, {"name", "databaseName", "description", "tableType", "parameters",
-                  "partitionKeys", "storageDescriptor"}, "CatalogTable")
+        _only(
+            i,
+            {
+                "name",
+                "databaseName",
+                "description",
+                "tableType",
+                "parameters",
+                "partitionKeys",
+                "storageDescriptor",
+            },
+            "CatalogTable",
+        )
         glue.create_table(
             DatabaseName=i["databaseName"],
             TableInput={
@@ -181,26 +229,36 @@ def apply(run: ProgramRun, endpoint: str, region: str) -> AppliedStack:
         )
 
     def partition(i):
-        _only(i, {"databaseName", "tableName", "partitionValues", "parameters",
-                  "storageDescriptor"}, "Partition")
+        _only(
+            i,
+            {"databaseName", "tableName", "partitionValues", "parameters", "storageDescriptor"},
+            "Partition",
+        )
         glue.create_partition(
-            DatabaseName=i["databaseName"], TableName=i["tableName"],
-            PartitionInput={"Values": i["partitionValues"], "Parameters": i.get("parameters", {}),
-                            "StorageDescriptor": storage_descriptor(i["storageDescriptor"])},
+            DatabaseName=i["databaseName"],
+            TableName=i["tableName"],
+            PartitionInput={
+                "Values": i["partitionValues"],
+                "Parameters": i.get("parameters", {}),
+                "StorageDescriptor": storage_descriptor(i["storageDescriptor"]),
+            },
         )
 
-    handlers.update({
-        "aws:s3/bucket:Bucket": bucket,
-        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ownership,
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": public_access,
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": encryption,
-        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": lifecycle,
-        "aws:s3/bucketPolicy:BucketPolicy": policy,
-        "aws:s3/bucketObjectv2:BucketObjectv2": bucket_object,
-        "aws:glue/catalogDatabase:CatalogDatabase": database,
-        "aws:glue/catalogTable:CatalogTable": table,
-        "aws:glue/partition:Partition": partition,
-    })
+    handlers.update(
+        {
+            "aws:s3/bucket:Bucket": bucket,
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ownership,
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": public_access,
+            "aws:s3/bucketServerSideEncryptionConfiguration:"
+            "BucketServerSideEncryptionConfiguration": encryption,
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": lifecycle,
+            "aws:s3/bucketPolicy:BucketPolicy": policy,
+            "aws:s3/bucketObjectv2:BucketObjectv2": bucket_object,
+            "aws:glue/catalogDatabase:CatalogDatabase": database,
+            "aws:glue/catalogTable:CatalogTable": table,
+            "aws:glue/partition:Partition": partition,
+        }
+    )
     for resource in run.resources:
         if not resource.type.startswith("aws:") or resource.type == "pulumi:providers:aws":
             continue

@@ -30,4 +30,3 @@ def program_env(monkeypatch, cache_dir, docker_daemon):
     monkeypatch.setenv("DOCKER_HOST", docker_daemon.host)
     monkeypatch.setenv("TESTENV_CACHE_DIR", str(cache_dir))
     return docker_daemon
-

@@ -43,8 +43,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif url.path == "/containers/json":
             filters = json.loads(parse_qs(url.query).get("filters", ["{}"])[0])
             patterns = [re.compile(p) for p in filters.get("name", [])]
-            found = [c for c in self.server.containers
-                     if not patterns or any(p.search(n) for p in patterns for n in c["Names"])]
+            found = [
+                c
+                for c in self.server.containers
+                if not patterns or any(p.search(n) for p in patterns for n in c["Names"])
+            ]
             self._send(200, json.dumps(found).encode())
         else:
             self._send(404, b'{"message": "page not found"}')
@@ -64,11 +67,21 @@ class FakeDocker:
 
     def add_container(self, name: str, public_port: int) -> None:
         self._server.containers.append(
-            {"Names": [f"/{name}"], "State": "running",
-             "Ports": [{"IP": "127.0.0.1", "PrivatePort": 5432, "PublicPort": public_port, "Type": "tcp"}]}
+            {
+                "Names": [f"/{name}"],
+                "State": "running",
+                "Ports": [
+                    {
+                        "IP": "127.0.0.1",
+                        "PrivatePort": 5432,
+                        "PublicPort": public_port,
+                        "Type": "tcp",
+                    }
+                ],
+            }
         )
 
-    def __enter__(self) -> "FakeDocker":
+    def __enter__(self) -> FakeDocker:
         self._thread.start()
         return self
 

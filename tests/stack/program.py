@@ -9,9 +9,10 @@ and provider so tests can check the resource graph.
 from __future__ import annotations
 
 import runpy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
@@ -34,7 +35,7 @@ class Registered:
     provider: str
     custom: bool
 
-    def depends_on(self, other: "Registered") -> bool:
+    def depends_on(self, other: Registered) -> bool:
         """Whether Pulumi orders this resource after ``other`` (option or input)."""
         if other.urn in self.dependencies:
             return True

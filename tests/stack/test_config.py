@@ -9,11 +9,11 @@ from components import config as stack_config
 from tests.stack.program import PROJECT, ROOT, ProgramMocks, run_program
 
 
-def run_rejected(config, *, stack="test", aws_config=None, monitor_records=None):
+def run_rejected(config, *, stack="test", aws_config=None):
     """Run the program with ``config``; return the RunError message and the records."""
     records: list = []
     with pytest.raises(pulumi.RunError) as raised:
-        run = run_program(config, stack=stack, aws_config=aws_config, records=records)
+        run_program(config, stack=stack, aws_config=aws_config, records=records)
     return str(raised.value), records
 
 
@@ -29,8 +29,11 @@ def run_rejected(config, *, stack="test", aws_config=None, monitor_records=None)
         ({"seed": "-1"}, "seed", "pulumi config set seed"),
         ({"monthlyPartitions": "0"}, "monthlyPartitions", "pulumi config set monthlyPartitions"),
         ({"dailyPartitions": "400"}, "dailyPartitions", "pulumi config set dailyPartitions"),
-        ({"scaleDatabases": "2", "tablesPerDatabase": "0"}, "tablesPerDatabase",
-         "pulumi config set tablesPerDatabase"),
+        (
+            {"scaleDatabases": "2", "tablesPerDatabase": "0"},
+            "tablesPerDatabase",
+            "pulumi config set tablesPerDatabase",
+        ),
         ({"kmsKeyId": "not a key"}, "kmsKeyId", "pulumi config set kmsKeyId"),
         ({"database": "maybe"}, "database", "pulumi config set database"),
         ({"postgresPort": "80"}, "postgresPort", "pulumi config set postgresPort"),
@@ -81,7 +84,9 @@ def test_profiles_set_defaults_and_explicit_knobs_win(program_env):
     large = load({"profile": "large"})
     assert len(large.tables) == 5 + 3 * 150
     assert len({t.role for t in large.tables}) == 5
-    assert {t.format for t in large.tables if t.role == "scale_01"} == {t.format for t in small.tables}
+    assert {t.format for t in large.tables if t.role == "scale_01"} == {
+        t.format for t in small.tables
+    }
     assert load({"profile": "medium", "rows": "2000"}).rows == 2000
     assert len(load({"profile": "large", "tablesPerDatabase": "120"}).tables) == 5 + 3 * 120
     tuned = load({"profile": "medium", "monthlyPartitions": "2"})
@@ -123,18 +128,26 @@ class _Config:
 class ExpiredCredentials(ProgramMocks):
     def call(self, args):
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            raise Exception("operation error STS: GetCallerIdentity, https response error "
-                            "StatusCode: 403, api error ExpiredToken: The security token "
-                            "included in the request is expired")
+            raise Exception(
+                "operation error STS: GetCallerIdentity, https response error "
+                "StatusCode: 403, api error ExpiredToken: The security token "
+                "included in the request is expired"
+            )
         return super().call(args)
 
 
 def test_expired_credentials_are_explained_before_any_aws_resource(program_env, free_port, caplog):
     records: list = []
-    with pytest.raises(Exception):
-        run_program({"postgresPort": free_port}, aws_config={"aws:profile": "team-dev"},
-                    records=records, mocks=ExpiredCredentials())
+    with pytest.raises(Exception, match="ExpiredToken"):  # the provider's own error ends the run
+        run_program(
+            {"postgresPort": free_port},
+            aws_config={"aws:profile": "team-dev"},
+            records=records,
+            mocks=ExpiredCredentials(),
+        )
     assert [r.type for r in records] == ["pulumi:providers:aws"]
     logged = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert any("the AWS credentials have expired" in m and "aws sso login --profile team-dev" in m
-               for m in logged), logged
+    assert any(
+        "the AWS credentials have expired" in m and "aws sso login --profile team-dev" in m
+        for m in logged
+    ), logged

@@ -32,13 +32,18 @@ def test_every_table_reads_back_through_its_glue_definition(deployed):
         for table in database["tables"]:
             read = read_table(endpoint, database["name"], table["name"])
             assert schema_problems(read) == [], table["name"]
-            assert read.data.num_rows == table["rows"] == run.outputs["TESTENV_TABLES"][
-                database["name"]][table["name"]]["rows"]
+            assert (
+                read.data.num_rows
+                == table["rows"]
+                == run.outputs["TESTENV_TABLES"][database["name"]][table["name"]]["rows"]
+            )
             if table["format"] != "iceberg":
                 assert sorted(read.partitions) == sorted(p["values"] for p in table["partitions"])
                 for partition in table["partitions"]:
                     mask = None
-                    for key, value in zip(table["partition_keys"], partition["values"]):
+                    for key, value in zip(
+                        table["partition_keys"], partition["values"], strict=True
+                    ):
                         column = pc.cast(read.data[key], "string")
                         match = pc.equal(column, value)
                         mask = match if mask is None else pc.and_(mask, match)
@@ -51,8 +56,9 @@ def test_partitions_are_two_or_three_per_partitioned_table(deployed):
     _, applied, _ = deployed
     for database in ("test_analytics", "test_logs"):
         for table in list_tables(applied.glue, database):
-            partitions = applied.glue.get_partitions(DatabaseName=database,
-                                                     TableName=table["Name"])["Partitions"]
+            partitions = applied.glue.get_partitions(
+                DatabaseName=database, TableName=table["Name"]
+            )["Partitions"]
             if table.get("PartitionKeys"):
                 assert 2 <= len(partitions) <= 3, table["Name"]
             else:
@@ -68,8 +74,11 @@ def test_every_object_is_in_the_bucket_with_its_size(deployed):
     }
     truth = run.outputs["TESTENV_GROUND_TRUTH"]
     assert truth["totals"]["files"] == len(listed) - 1  # the ground truth object itself
-    stored = json.loads(applied.s3.get_object(Bucket=applied.bucket,
-                                              Key="_testenv/ground-truth.json")["Body"].read())
+    stored = json.loads(
+        applied.s3.get_object(Bucket=applied.bucket, Key="_testenv/ground-truth.json")[
+            "Body"
+        ].read()
+    )
     assert stored == truth
     for database in truth["databases"]:
         for table in database["tables"]:
@@ -92,10 +101,16 @@ def test_the_bucket_policy_is_a_valid_s3_policy(deployed):
 def test_a_database_of_more_than_100_tables_is_listed_completely(
     program_env, free_port, moto_endpoint
 ):
-    run = run_program({
-        "postgresPort": free_port, "database": "false", "tables": "sales_data,events_raw",
-        "rows": "10", "scaleDatabases": "1", "tablesPerDatabase": "130",
-    })
+    run = run_program(
+        {
+            "postgresPort": free_port,
+            "database": "false",
+            "tables": "sales_data,events_raw",
+            "rows": "10",
+            "scaleDatabases": "1",
+            "tablesPerDatabase": "130",
+        }
+    )
     applied = aws_emulator.apply(run, moto_endpoint.url, moto_endpoint.region)
     first_page = applied.glue.get_tables(DatabaseName="test_scale_01", MaxResults=100)
     assert len(first_page["TableList"]) == 100 and first_page.get("NextToken")

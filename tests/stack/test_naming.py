@@ -8,8 +8,24 @@ from components import naming
 
 GLUE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
-STACKS = ["test", "dev", "dev-alice", "dev_alice", "Dev-Alice", "dev.alice", "dev-a", "dev_a",
-          "DEV_A", "123", "a" * 100, "a" * 100 + "b", "x" * 40, "x" * 41, "feature/42", "ci-run-9999"]
+STACKS = [
+    "test",
+    "dev",
+    "dev-alice",
+    "dev_alice",
+    "Dev-Alice",
+    "dev.alice",
+    "dev-a",
+    "dev_a",
+    "DEV_A",
+    "123",
+    "a" * 100,
+    "a" * 100 + "b",
+    "x" * 40,
+    "x" * 41,
+    "feature/42",
+    "ci-run-9999",
+]
 
 
 def test_glue_safe_names_are_kept():
@@ -44,9 +60,11 @@ def test_names_are_stable():
 
 def test_accounts_and_regions_never_share_a_bucket():
     env = naming.env_name("test")
-    names = {naming.bucket_name(env, account, region)
-             for account in ("123456789012", "210987654321")
-             for region in ("eu-central-1", "eu-west-1")}
+    names = {
+        naming.bucket_name(env, account, region)
+        for account in ("123456789012", "210987654321")
+        for region in ("eu-central-1", "eu-west-1")
+    }
     assert len(names) == 4
 
 

@@ -1,7 +1,6 @@
 """Preflight checks against real sockets, a stand-in Docker daemon and the real disk."""
 
 import socket
-from pathlib import Path
 
 import pytest
 
@@ -90,7 +89,10 @@ def test_disk_check_fails_when_the_data_does_not_fit(tmp_path):
     [
         ("ExpiredToken: The security token included in the request is expired", "have expired"),
         ("No valid credential sources found", "no AWS credentials"),
-        ("operation error STS: GetCallerIdentity, https response error StatusCode: 403", "could not be identified"),
+        (
+            "operation error STS: GetCallerIdentity, https response error StatusCode: 403",
+            "could not be identified",
+        ),
     ],
 )
 def test_aws_errors_are_explained(text, reason):

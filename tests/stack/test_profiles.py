@@ -42,7 +42,9 @@ def test_large_has_three_scale_databases_of_150_tables_in_every_format(program_e
     for name in scale:
         assert len(per_database[name]) == 150
         assert formats[name] == {"parquet", "orc", "csv", "iceberg"}
-    names = [(unwrap(t.inputs)["databaseName"], unwrap(t.inputs)["name"]) for t in run.of_type(TABLE)]
+    names = [
+        (unwrap(t.inputs)["databaseName"], unwrap(t.inputs)["name"]) for t in run.of_type(TABLE)
+    ]
     assert len(set(names)) == len(names)
     assert counts[OBJECT] == run.outputs["TESTENV_GROUND_TRUTH"]["totals"]["files"] + 1
     assert graph_depth(run)["depth"] == 6  # breadth, not depth: the chain stays the bucket's
@@ -55,5 +57,7 @@ def test_explicit_rows_win_over_the_profile(program_env, free_port, profile):
     else:
         config = {"profile": profile, "rows": "7", "postgresPort": free_port}
     run = run_program(config)
-    rows = {t["rows"] for d in run.outputs["TESTENV_GROUND_TRUTH"]["databases"] for t in d["tables"]}
+    rows = {
+        t["rows"] for d in run.outputs["TESTENV_GROUND_TRUTH"]["databases"] for t in d["tables"]
+    }
     assert rows == {7}

@@ -12,7 +12,7 @@ from pulumi.runtime import rpc
 
 from components import naming
 from datagen.manifest import Manifest
-from tests.stack.program import ProgramRun, graph_depth, is_secret_value, run_program, unwrap
+from tests.stack.program import ProgramRun, graph_depth, run_program, unwrap
 
 S3 = "aws:s3/"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -53,11 +53,13 @@ def test_small_stack_resource_counts(small):
     counts = small.count_by_type()
     assert counts[PROVIDER] == 1
     assert counts[BUCKET] == 1
-    for setting in ("bucketOwnershipControls:BucketOwnershipControls",
-                    "bucketPublicAccessBlock:BucketPublicAccessBlock",
-                    "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-                    "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-                    "bucketPolicy:BucketPolicy"):
+    for setting in (
+        "bucketOwnershipControls:BucketOwnershipControls",
+        "bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "bucketPolicy:BucketPolicy",
+    ):
         assert counts[S3 + setting] == 1, setting
     assert counts[DATABASE] == 2
     assert counts[TABLE] == 5
@@ -69,11 +71,19 @@ def test_small_stack_resource_counts(small):
 
 
 def test_databases_and_tables_of_the_test_stack(small):
-    assert {unwrap(r.inputs)["name"] for r in small.of_type(DATABASE)} == {"test_analytics", "test_logs"}
-    tables = {(unwrap(r.inputs)["databaseName"], unwrap(r.inputs)["name"]) for r in small.of_type(TABLE)}
+    assert {unwrap(r.inputs)["name"] for r in small.of_type(DATABASE)} == {
+        "test_analytics",
+        "test_logs",
+    }
+    tables = {
+        (unwrap(r.inputs)["databaseName"], unwrap(r.inputs)["name"]) for r in small.of_type(TABLE)
+    }
     assert tables == {
-        ("test_analytics", "sales_data"), ("test_analytics", "customer_data"),
-        ("test_analytics", "metrics_orc"), ("test_logs", "events_raw"), ("test_logs", "access_logs"),
+        ("test_analytics", "sales_data"),
+        ("test_analytics", "customer_data"),
+        ("test_analytics", "metrics_orc"),
+        ("test_logs", "events_raw"),
+        ("test_logs", "access_logs"),
     }
     for table in small.of_type(TABLE):
         assert unwrap(table.inputs)["parameters"]["migration_readiness"] == "ready"
@@ -85,7 +95,8 @@ def test_two_stacks_share_no_physical_name(program_env, free_port):
     assert physical_names(first) and physical_names(second)
     assert physical_names(first).isdisjoint(physical_names(second))
     assert unwrap(second.one(BUCKET).inputs)["bucket"] == naming.bucket_name(
-        naming.env_name("dev-alice"), "123456789012", "eu-central-1")
+        naming.env_name("dev-alice"), "123456789012", "eu-central-1"
+    )
 
 
 def test_every_aws_resource_uses_the_tagged_provider(small, monkeypatch):
@@ -113,18 +124,32 @@ def test_bucket_is_private_encrypted_tls_only_and_expiring(small):
     assert len(bucket["bucket"]) <= 63
 
     block = unwrap(small.one(S3 + "bucketPublicAccessBlock:BucketPublicAccessBlock").inputs)
-    assert all(block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy",
-                                          "ignorePublicAcls", "restrictPublicBuckets"))
+    assert all(
+        block[k] is True
+        for k in (
+            "blockPublicAcls",
+            "blockPublicPolicy",
+            "ignorePublicAcls",
+            "restrictPublicBuckets",
+        )
+    )
     ownership = unwrap(small.one(S3 + "bucketOwnershipControls:BucketOwnershipControls").inputs)
     assert ownership["rule"]["objectOwnership"] == "BucketOwnerEnforced"
 
-    sse = unwrap(small.one(S3 + "bucketServerSideEncryptionConfiguration:"
-                                "BucketServerSideEncryptionConfiguration").inputs)
+    sse = unwrap(
+        small.one(
+            S3 + "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+        ).inputs
+    )
     assert sse["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
 
-    rules = unwrap(small.one(S3 + "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs)["rules"]
+    rules = unwrap(
+        small.one(S3 + "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs
+    )["rules"]
     assert any(r.get("expiration", {}).get("days") == 7 and r["status"] == "Enabled" for r in rules)
-    assert any(r.get("abortIncompleteMultipartUpload", {}).get("daysAfterInitiation") == 1 for r in rules)
+    assert any(
+        r.get("abortIncompleteMultipartUpload", {}).get("daysAfterInitiation") == 1 for r in rules
+    )
 
     policy = json.loads(unwrap(small.one(S3 + "bucketPolicy:BucketPolicy").inputs)["policy"])
     statement = policy["Statement"][0]
@@ -138,12 +163,17 @@ def test_bucket_is_private_encrypted_tls_only_and_expiring(small):
 def test_kms_key_and_lifecycle_days_come_from_config(program_env, free_port):
     key = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     run = run_program({"postgresPort": free_port, "kmsKeyId": key, "lifecycleDays": 30})
-    sse = unwrap(run.one(S3 + "bucketServerSideEncryptionConfiguration:"
-                              "BucketServerSideEncryptionConfiguration").inputs)
+    sse = unwrap(
+        run.one(
+            S3 + "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+        ).inputs
+    )
     default = sse["rules"][0]["applyServerSideEncryptionByDefault"]
     assert default == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key}
     assert sse["rules"][0]["bucketKeyEnabled"] is True
-    rules = unwrap(run.one(S3 + "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs)["rules"]
+    rules = unwrap(
+        run.one(S3 + "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs
+    )["rules"]
     assert any(r.get("expiration", {}).get("days") == 30 for r in rules)
 
 
@@ -154,15 +184,18 @@ def test_tls_only_policy_can_be_left_off_for_the_emulator(program_env, free_port
 
 
 def test_bucket_settings_are_applied_one_after_another(small):
-    chain = [small.one(S3 + t) for t in (
-        "bucketOwnershipControls:BucketOwnershipControls",
-        "bucketPublicAccessBlock:BucketPublicAccessBlock",
-        "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-        "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-        "bucketPolicy:BucketPolicy",
-    )]
+    chain = [
+        small.one(S3 + t)
+        for t in (
+            "bucketOwnershipControls:BucketOwnershipControls",
+            "bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            "bucketPolicy:BucketPolicy",
+        )
+    ]
     bucket = small.one(BUCKET)
-    for before, after in zip(chain, chain[1:]):
+    for before, after in zip(chain, chain[1:], strict=False):
         assert after.depends_on(before), f"{after.name} does not wait for {before.name}"
     assert all(setting.depends_on(bucket) for setting in chain)
 
@@ -179,8 +212,9 @@ def test_graph_tables_on_databases_partitions_on_tables_objects_on_bucket(small)
         inputs = unwrap(partition.inputs)
         assert partition.depends_on(tables[(inputs["databaseName"], inputs["tableName"])])
     bucket = small.one(BUCKET)
-    encryption = small.one(S3 + "bucketServerSideEncryptionConfiguration:"
-                                "BucketServerSideEncryptionConfiguration")
+    encryption = small.one(
+        S3 + "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    )
     for obj in small.of_type(OBJECT):
         assert obj.depends_on(bucket) and obj.depends_on(encryption), obj.name
     objects = {r.urn for r in small.of_type(OBJECT)}
@@ -210,8 +244,11 @@ def test_objects_carry_the_generated_files(small):
 
 def test_iceberg_table_names_its_metadata_in_this_stacks_bucket(small):
     bucket = unwrap(small.one(BUCKET).inputs)["bucket"]
-    iceberg = next(unwrap(t.inputs) for t in small.of_type(TABLE)
-                   if unwrap(t.inputs)["name"] == "customer_data")
+    iceberg = next(
+        unwrap(t.inputs)
+        for t in small.of_type(TABLE)
+        if unwrap(t.inputs)["name"] == "customer_data"
+    )
     location = iceberg["parameters"]["metadata_location"]
     assert iceberg["parameters"]["table_type"] == "ICEBERG"
     assert location.startswith(f"s3://{bucket}/analytics/customer_data/metadata/")
@@ -230,9 +267,14 @@ def test_outputs_work_as_an_env_file(small):
     tables = out["TESTENV_TABLES"]
     assert set(tables) == {"test_analytics", "test_logs"}
     assert tables["test_analytics"]["sales_data"]["rows"] == 1000
-    assert tables["test_analytics"]["sales_data"]["location"] == \
-        f"s3://{out['TESTENV_BUCKET']}/analytics/sales_data/"
-    assert out["TESTENV_GROUND_TRUTH_URI"] == f"s3://{out['TESTENV_BUCKET']}/_testenv/ground-truth.json"
+    assert (
+        tables["test_analytics"]["sales_data"]["location"]
+        == f"s3://{out['TESTENV_BUCKET']}/analytics/sales_data/"
+    )
+    assert (
+        out["TESTENV_GROUND_TRUTH_URI"]
+        == f"s3://{out['TESTENV_BUCKET']}/_testenv/ground-truth.json"
+    )
     assert "DATABASE_URL" in small.secret_outputs
     assert out["DATABASE_URL"].startswith("postgresql")
     assert {"POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_CONTAINER", "PSQL_COMMAND"} <= set(out)
@@ -250,6 +292,7 @@ def test_aws_only_stack_declares_no_docker_resources(monkeypatch, cache_dir, tmp
 
 def _inputs_with_content(run: ProgramRun) -> dict[str, object]:
     """Every resource's inputs, with each file asset replaced by its content hash."""
+
     def resolve(value):
         if isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_asset_sig:
             return hashlib.sha256(Path(value["path"]).read_bytes()).hexdigest()
@@ -258,6 +301,7 @@ def _inputs_with_content(run: ProgramRun) -> dict[str, object]:
         if isinstance(value, list):
             return [resolve(v) for v in value]
         return value
+
     return {r.urn: resolve(r.inputs) for r in run.resources}
 
 
@@ -267,15 +311,20 @@ def test_a_second_run_declares_identical_inputs(program_env, free_port, tmp_path
     monkeypatch.setenv("TESTENV_CACHE_DIR", str(tmp_path / "second"))  # regenerate every file
     second = _inputs_with_content(run_program({"postgresPort": free_port}))
     assert first.keys() == second.keys()
-    differing = [urn for urn in first if json.dumps(first[urn], sort_keys=True).replace(
-        str(tmp_path / "first"), "") != json.dumps(second[urn], sort_keys=True).replace(
-        str(tmp_path / "second"), "")]
+    differing = [
+        urn
+        for urn in first
+        if json.dumps(first[urn], sort_keys=True).replace(str(tmp_path / "first"), "")
+        != json.dumps(second[urn], sort_keys=True).replace(str(tmp_path / "second"), "")
+    ]
     assert differing == []
 
 
 def test_the_database_part_does_not_wait_for_aws(small):
     aws = {r.urn for r in small.resources if r.type.startswith("aws:")}
-    local = [r for r in small.resources if r.type.startswith(("docker:", "random:", "pulumi-python:"))]
+    local = [
+        r for r in small.resources if r.type.startswith(("docker:", "random:", "pulumi-python:"))
+    ]
     assert local, "the database part is declared"
     for resource in local:
         waits_for = resource.dependencies | set().union(*resource.property_dependencies.values())
@@ -285,6 +334,11 @@ def test_the_database_part_does_not_wait_for_aws(small):
 def test_the_longest_chain_is_the_bucket_settings(small):
     depth = graph_depth(small)
     assert depth["depth"] == 6
-    assert depth["chain"] == ["Bucket", "BucketOwnershipControls", "BucketPublicAccessBlock",
-                              "BucketServerSideEncryptionConfiguration",
-                              "BucketLifecycleConfiguration", "BucketPolicy"]
+    assert depth["chain"] == [
+        "Bucket",
+        "BucketOwnershipControls",
+        "BucketPublicAccessBlock",
+        "BucketServerSideEncryptionConfiguration",
+        "BucketLifecycleConfiguration",
+        "BucketPolicy",
+    ]

@@ -14,8 +14,9 @@ URL and credentials (``None`` means the default AWS credential chain).
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import boto3
 import pyarrow as pa
@@ -38,8 +39,7 @@ class Endpoint:
         if self.url:
             kwargs["endpoint_url"] = self.url
         if self.access_key:
-            kwargs.update(aws_access_key_id=self.access_key,
-                          aws_secret_access_key=self.secret_key)
+            kwargs.update(aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key)
         return boto3.client(service, **kwargs)
 
     def iceberg_properties(self) -> dict[str, str]:
@@ -47,10 +47,14 @@ class Endpoint:
         if self.url:
             props.update({"glue.endpoint": self.url, "s3.endpoint": self.url})
         if self.access_key:
-            props.update({
-                "glue.access-key-id": self.access_key, "glue.secret-access-key": self.secret_key,
-                "s3.access-key-id": self.access_key, "s3.secret-access-key": self.secret_key,
-            })
+            props.update(
+                {
+                    "glue.access-key-id": self.access_key,
+                    "glue.secret-access-key": self.secret_key,
+                    "s3.access-key-id": self.access_key,
+                    "s3.secret-access-key": self.secret_key,
+                }
+            )
         return props
 
 
@@ -103,7 +107,7 @@ def _direct_files(s3, location: str) -> list[str]:
     keys = [
         obj["Key"]
         for obj in paginate(s3, "list_objects_v2", "Contents", Bucket=bucket, Prefix=prefix)
-        if "/" not in obj["Key"][len(prefix):]
+        if "/" not in obj["Key"][len(prefix) :]
     ]
     return sorted(keys)
 
@@ -139,11 +143,14 @@ def read_table(endpoint: Endpoint, database: str, name: str) -> TableRead:
         return TableRead(database, name, fmt, columns, [], _read_iceberg(endpoint, database, name))
 
     s3 = endpoint.client("s3")
-    partitions = list(paginate(glue, "get_partitions", "Partitions",
-                               DatabaseName=database, TableName=name))
+    partitions = list(
+        paginate(glue, "get_partitions", "Partitions", DatabaseName=database, TableName=name)
+    )
     if keys and not partitions:
         raise AssertionError(f"{database}.{name} is partitioned but has no partitions")
-    parts = partitions if keys else [{"Values": [], "StorageDescriptor": table["StorageDescriptor"]}]
+    parts = (
+        partitions if keys else [{"Values": [], "StorageDescriptor": table["StorageDescriptor"]}]
+    )
     pieces = []
     for part in parts:
         location = part["StorageDescriptor"]["Location"]
@@ -153,7 +160,7 @@ def read_table(endpoint: Endpoint, database: str, name: str) -> TableRead:
             raise AssertionError(f"{database}.{name}: no files under {location}")
         for key in files:
             piece = _read_file(s3, bucket, key, fmt, table)
-            for (key_name, key_type), value in zip(keys, part["Values"]):
+            for (key_name, key_type), value in zip(keys, part["Values"], strict=True):
                 typed = pa.array([value] * piece.num_rows, pa.string()).cast(arrow_type(key_type))
                 piece = piece.append_column(key_name, typed)
             pieces.append(piece)
@@ -184,7 +191,7 @@ def schema_problems(read: TableRead) -> list[str]:
     if read.data.column_names != names:
         problems.append(f"{read.name}: columns {read.data.column_names} != Glue {names}")
         return problems
-    for (name, glue_type), field in zip(read.columns, read.data.schema):
+    for (name, glue_type), field in zip(read.columns, read.data.schema, strict=True):
         expected = arrow_type(glue_type)
         actual = _plain(field.type)
         if read.format == "orc" and pa.types.is_timestamp(actual) and actual.tz is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import urllib.request
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from moto.glue.responses import GlueResponse
@@ -45,7 +45,7 @@ def _paged(operation: str, key: str, limit: int):
         items = result.result[key]
         size = min(int(self.parameters.get("MaxResults") or limit), limit)
         start = int(self.parameters.get("NextToken") or 0)
-        result.result[key] = items[start:start + size]
+        result.result[key] = items[start : start + size]
         if start + size < len(items):
             result.result["NextToken"] = str(start + size)
         return result
