@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.support import net  # noqa: E402  (after the path above)
+
 TARGETS = {"small": 3.0, "medium": None, "large": 30.0}
 
 _CHILD = r"""
@@ -46,19 +48,12 @@ print(json.dumps({"seconds": elapsed, "counts": run.count_by_type(),
 """
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 def run_once(profile: str, cache: Path) -> dict:
     env = dict(os.environ, TESTENV_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, profile, str(free_port())],
+        [sys.executable, "-c", _CHILD, profile, str(net.free_port())],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -40,6 +40,7 @@ from components.schema_migration import (
 )
 from tests.db.conftest import MIGRATIONS
 from tests.db.revisions import add_revision
+from tests.support.net import free_port
 
 pytestmark = pytest.mark.postgres
 
@@ -181,11 +182,6 @@ def test_check_rejects_a_directory_without_env_py(tmp_path, fresh_database):
 
 # --- waiting for the server -------------------------------------------------------------
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 class _Pauses:
     """Stands in for ``time.sleep``: records the pauses and may act on them."""
@@ -202,7 +198,7 @@ class _Pauses:
 
 def test_waiting_for_a_server_that_never_answers_times_out_naming_host_and_port(postgres_server):
     """Bounded retries, then an error naming 127.0.0.1:<port> and never the password."""
-    port = _closed_port()
+    port = free_port()
     url = postgres_server.url(password="s3cretPassw0rdThatMustNotLeak")
     target = Target.from_url(url.replace(f":{postgres_server.port}/", f":{port}/"))
     pauses = _Pauses()
@@ -218,7 +214,7 @@ class _LateProxy:
     """A port that refuses connections until ``open()``, then forwards to ``upstream``."""
 
     def __init__(self, upstream: int):
-        self.port = _closed_port()
+        self.port = free_port()
         self._upstream = upstream
         self._server: socketserver.ThreadingTCPServer | None = None
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from tests.stack.fake_docker import FakeDocker
 from tests.stack.program import ROOT, run_program
 from tests.support.glue_reader import Endpoint
 from tests.support.moto_server import ACCESS_KEY, SECRET_KEY
+from tests.support.net import free_port
 
 MIGRATIONS_DIR = ROOT / "migrations"
 
@@ -67,11 +67,6 @@ def stack_outputs(stack: str, outputs_file: str | None) -> dict[str, Any]:
     return json.loads(done.stdout)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 @pytest.fixture(scope="session")
 def deployment(request, tmp_path_factory) -> Iterator[Deployment]:
@@ -98,7 +93,7 @@ def _emulated(request, tmp_path_factory) -> Iterator[Deployment]:
         os.environ["DOCKER_HOST"] = docker.host
         os.environ["TESTENV_CACHE_DIR"] = str(tmp_path_factory.mktemp("smoke-cache"))
         try:
-            run = run_program({"postgresPort": _free_port()}, stack="smoke")
+            run = run_program({"postgresPort": free_port()}, stack="smoke")
         finally:
             for key, value in saved.items():
                 if value is None:

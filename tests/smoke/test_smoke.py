@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from components.schema_migration import Target
 from tests.smoke.conftest import MIGRATIONS_DIR, Deployment
 from tests.support.glue_reader import list_tables, paginate, read_table, schema_problems
 
@@ -113,12 +114,6 @@ def test_every_table_is_readable_through_its_glue_definition(deployment):
     assert problems == []
 
 
-def _engine(url: str) -> sa.Engine:
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return sa.create_engine(url, connect_args={"connect_timeout": 10})
-
-
 def test_postgres_is_reachable_and_at_alembic_head(deployment):
     if "DATABASE_URL" not in deployment.outputs:
         assert deployment.outputs.get("POSTGRES_PORT") is None  # an AWS-only stack
@@ -126,7 +121,8 @@ def test_postgres_is_reachable_and_at_alembic_head(deployment):
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     head = ScriptDirectory.from_config(config).get_current_head()
-    engine = _engine(deployment.outputs["DATABASE_URL"])
+    target = Target.from_url(deployment.outputs["DATABASE_URL"])
+    engine = sa.create_engine(target.sqlalchemy_url, connect_args={"connect_timeout": 10})
     try:
         with engine.connect() as connection:
             revision = connection.execute(

@@ -1,8 +1,8 @@
-import socket
 
 import pytest
 
 from tests.stack.fake_docker import FakeDocker
+from tests.support import net
 
 
 @pytest.fixture(scope="session")
@@ -19,9 +19,7 @@ def docker_daemon():
 
 @pytest.fixture
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return net.free_port()
 
 
 @pytest.fixture

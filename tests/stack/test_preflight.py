@@ -7,6 +7,7 @@ import pytest
 from components import preflight
 from datagen.catalog import TABLES
 from tests.stack.fake_docker import FakeDocker
+from tests.support.net import free_port
 
 
 @pytest.fixture
@@ -38,18 +39,12 @@ def test_docker_unreachable_names_the_host_and_the_fixes(tmp_path):
 
 
 def test_docker_tcp_host_that_refuses_is_reported(busy_port):
-    with socket.socket() as probe:  # a port with nothing listening
-        probe.bind(("127.0.0.1", 0))
-        free_port = probe.getsockname()[1]
     with pytest.raises(preflight.PreflightError, match="not reachable"):
-        preflight.check_docker(f"tcp://127.0.0.1:{free_port}")
+        preflight.check_docker(f"tcp://127.0.0.1:{free_port()}")  # nothing listens there
 
 
 def test_free_port_passes(docker):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    preflight.check_port(port, "aws2openstack-test-postgres", docker.host)
+    preflight.check_port(free_port(), "aws2openstack-test-postgres", docker.host)
 
 
 def test_port_held_by_another_program_fails_with_the_fix(docker, busy_port):

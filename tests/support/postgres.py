@@ -26,7 +26,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -37,6 +36,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
+
+from tests.support.net import free_port
 
 ROLE = "testenv"
 ROOT_PREFIX = "testenv-pg-"
@@ -75,11 +76,6 @@ def server_bindir() -> Path:
         "or run scripts/test, which does."
     )
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -205,7 +201,7 @@ def start_server(attempts: int = 3) -> PostgresServer:
         if made.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {made.stderr.strip()}")
         for attempt in range(attempts):
-            server.port = _free_port()
+            server.port = free_port()
             try:
                 server.start()
                 break
