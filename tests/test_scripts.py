@@ -46,6 +46,7 @@ def run_up(tmp_path: Path, *args: str, **env: str) -> tuple[subprocess.Completed
 
 
 def test_new_stack_is_created_configured_from_test_and_deployed(tmp_path):
+    """Logged out, a new stack gets a local login, init, Pulumi.test.yaml's config, then up."""
     result, calls = run_up(tmp_path, "dev-bob", "--yes")
     assert result.returncode == 0, result.stderr
     assert calls[0] == "whoami"
@@ -58,6 +59,7 @@ def test_new_stack_is_created_configured_from_test_and_deployed(tmp_path):
 
 
 def test_new_stack_with_its_own_config_file_keeps_it(tmp_path):
+    """A new stack with its own Pulumi.<stack>.yaml is created and deployed with no config set."""
     result, calls = run_up(tmp_path, "local", "--yes", FAKE_LOGGED_IN="1")
     assert result.returncode == 0, result.stderr
     assert calls == ["whoami", "stack select local", "stack init local", "up --stack local --yes"]
@@ -65,12 +67,14 @@ def test_new_stack_with_its_own_config_file_keeps_it(tmp_path):
 
 
 def test_existing_stack_is_only_deployed(tmp_path):
+    """Logged in and given no stack, the existing dev-$USER stack is only selected and deployed."""
     result, calls = run_up(tmp_path, FAKE_LOGGED_IN="1", FAKE_STACK_EXISTS="1")
     assert result.returncode == 0, result.stderr
     assert calls == ["whoami", "stack select dev-alice", "up --stack dev-alice"]
 
 
 def test_backend_url_is_used_for_login(tmp_path):
+    """When not logged in, scripts/up logs in to the backend named by PULUMI_BACKEND_URL."""
     result, calls = run_up(
         tmp_path, "dev-bob", PULUMI_BACKEND_URL="s3://team-state", FAKE_STACK_EXISTS="1"
     )
@@ -80,6 +84,7 @@ def test_backend_url_is_used_for_login(tmp_path):
 
 @pytest.mark.parametrize("stack", ["dev alice", "dev/alice", "dev;rm"])
 def test_bad_stack_name_is_refused_before_any_pulumi_call(tmp_path, stack):
+    """A stack name with a space, '/' or ';' exits 2 with an example and never calls pulumi."""
     result, calls = run_up(tmp_path, stack)
     assert result.returncode == 2
     assert f"stack name '{stack}'" in result.stderr and "scripts/up dev-alice" in result.stderr

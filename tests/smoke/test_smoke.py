@@ -29,6 +29,7 @@ def expected_tables(deployment: Deployment) -> dict[str, dict]:
 
 
 def test_glue_databases_are_visible(deployment):
+    """Each database in TESTENV_GLUE_DATABASES is one of TESTENV_TABLES and exists in Glue."""
     glue = deployment.endpoint.client("glue")
     names = deployment.outputs["TESTENV_GLUE_DATABASES"].split(",")
     assert names and set(names) == set(expected_tables(deployment))
@@ -38,6 +39,7 @@ def test_glue_databases_are_visible(deployment):
 
 
 def test_glue_tables_are_exactly_the_expected_ones(deployment):
+    """Each Glue database lists exactly the tables of TESTENV_TABLES, naming missing and extra."""
     glue = deployment.endpoint.client("glue")
     for database, tables in expected_tables(deployment).items():
         listed = {table["Name"] for table in list_tables(glue, database)}
@@ -47,6 +49,7 @@ def test_glue_tables_are_exactly_the_expected_ones(deployment):
 
 
 def test_partitions_are_registered(deployment):
+    """Each non-Iceberg table has exactly the ground truth's partitions registered in Glue."""
     glue = deployment.endpoint.client("glue")
     for database in ground_truth(deployment)["databases"]:
         for table in database["tables"]:
@@ -67,6 +70,7 @@ def test_partitions_are_registered(deployment):
 
 
 def test_every_object_is_present_with_its_size(deployment):
+    """Every ground-truth object is in the bucket with its byte size; their count is the total."""
     s3 = deployment.endpoint.client("s3")
     truth = ground_truth(deployment)
     bucket = deployment.outputs["TESTENV_BUCKET"]
@@ -93,6 +97,7 @@ def test_every_object_is_present_with_its_size(deployment):
 
 
 def test_the_ground_truth_object_equals_the_output(deployment):
+    """The ground-truth object in S3 equals the TESTENV_GROUND_TRUTH output."""
     s3 = deployment.endpoint.client("s3")
     uri = deployment.outputs["TESTENV_GROUND_TRUTH_URI"]
     bucket, _, key = uri.removeprefix("s3://").partition("/")
@@ -101,6 +106,7 @@ def test_the_ground_truth_object_equals_the_output(deployment):
 
 
 def test_every_table_is_readable_through_its_glue_definition(deployment):
+    """Every table reads through its Glue definition with no schema problem and expected rows."""
     problems = []
     for database in ground_truth(deployment)["databases"]:
         for table in database["tables"]:
@@ -115,6 +121,7 @@ def test_every_table_is_readable_through_its_glue_definition(deployment):
 
 
 def test_postgres_is_reachable_and_at_alembic_head(deployment):
+    """PostgreSQL and SCHEMA_REVISION are at the alembic head; an AWS-only stack has no port."""
     if "DATABASE_URL" not in deployment.outputs:
         assert deployment.outputs.get("POSTGRES_PORT") is None  # an AWS-only stack
         return

@@ -58,6 +58,7 @@ def smoke(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_the_smoke_command_checks_a_stack_by_name(deployment, tmp_path):
+    """pytest tests/smoke --stack NAME reads that stack's outputs from pulumi; all 7 checks pass."""
     fake_pulumi(tmp_path, deployment.outputs)
     done = smoke(tmp_path, "--stack", "dev-alice", AWS_ENDPOINT_URL=deployment.endpoint.url)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -68,6 +69,7 @@ def test_the_smoke_command_checks_a_stack_by_name(deployment, tmp_path):
 
 
 def test_the_smoke_command_fails_when_an_object_is_missing(deployment, tmp_path):
+    """The smoke command fails and names the key of an object missing from the bucket."""
     outputs = json.loads(json.dumps(deployment.outputs))
     table = outputs["TESTENV_GROUND_TRUTH"]["databases"][0]["tables"][0]
     table["objects"].append({"key": table["objects"][0]["key"] + ".missing", "bytes": 1})
@@ -85,6 +87,7 @@ def test_the_smoke_command_fails_when_an_object_is_missing(deployment, tmp_path)
 
 
 def test_an_unknown_stack_is_a_usage_error(tmp_path):
+    """An unknown stack is pytest's usage error, quoting pulumi's own error."""
     fake_pulumi(tmp_path, {})
     done = smoke(tmp_path, "--stack", "nobody")
     assert done.returncode == 4  # pytest's usage error

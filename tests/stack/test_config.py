@@ -44,6 +44,7 @@ def run_rejected(config, *, stack="test", aws_config=None):
 def test_each_bad_value_is_named_with_its_fix_and_nothing_is_declared(
     program_env, config, key, fix
 ):
+    """Each invalid value fails naming its key, what is expected and the fix; nothing declared."""
     message, records = run_rejected(config)
     assert f"{PROJECT}:{key} is " in message
     assert "expected" in message
@@ -52,12 +53,14 @@ def test_each_bad_value_is_named_with_its_fix_and_nothing_is_declared(
 
 
 def test_every_bad_value_is_reported_at_once(program_env):
+    """Three invalid values are listed together in one error, and no resource is declared."""
     message, records = run_rejected({"rows": "0", "lifecycleDays": "0", "tables": "nope"})
     assert message.count("\n  - ") == 3
     assert records == []
 
 
 def test_a_bad_region_names_the_aws_key(program_env):
+    """An unknown aws:region is named with its value and the config set fix; nothing is declared."""
     message, records = run_rejected({}, aws_config={"aws:region": "moon-1"})
     assert "aws:region is 'moon-1'" in message
     assert "pulumi config set aws:region eu-central-1" in message
@@ -65,12 +68,14 @@ def test_a_bad_region_names_the_aws_key(program_env):
 
 
 def test_a_stack_name_without_letters_or_digits_is_rejected(program_env):
+    """A stack name without letters or digits is refused with a rename hint, declaring nothing."""
     message, records = run_rejected({}, stack="---")
     assert "pulumi stack rename" in message
     assert records == []
 
 
 def test_profiles_set_defaults_and_explicit_knobs_win(program_env):
+    """Profiles set rows, tables, partitions; explicit rows, tablesPerDatabase, partitions win."""
     def load(values, stack="test"):
         return stack_config.load(
             config=_Config(values), aws_config=_Config({"region": "eu-central-1"}), stack=stack
@@ -94,6 +99,7 @@ def test_profiles_set_defaults_and_explicit_knobs_win(program_env):
 
 
 def test_defaults_are_those_declared_in_pulumi_yaml():
+    """Every Pulumi.yaml key declares a type and a description; the lifecycleDays default is 7."""
     declared = stack_config.declared_keys(ROOT / "Pulumi.yaml")
     for key, spec in declared.items():
         assert spec.get("type") in ("string", "integer", "boolean"), key
@@ -137,6 +143,7 @@ class ExpiredCredentials(ProgramMocks):
 
 
 def test_expired_credentials_are_explained_before_any_aws_resource(program_env, free_port, caplog):
+    """Expired credentials log an sso login hint for the profile; only the provider is declared."""
     records: list = []
     with pytest.raises(Exception, match="ExpiredToken"):  # the provider's own error ends the run
         run_program(

@@ -25,6 +25,7 @@ def deployed(program_env, free_port, moto_endpoint):
 
 
 def test_every_table_reads_back_through_its_glue_definition(deployed):
+    """Each of 5 tables reads back via Glue with its schema, rows, partitions and partition rows."""
     run, _, endpoint = deployed
     truth = run.outputs["TESTENV_GROUND_TRUTH"]
     checked = 0
@@ -53,6 +54,7 @@ def test_every_table_reads_back_through_its_glue_definition(deployed):
 
 
 def test_partitions_are_two_or_three_per_partitioned_table(deployed):
+    """In moto each partitioned table has two or three partitions and every other table none."""
     _, applied, _ = deployed
     for database in ("test_analytics", "test_logs"):
         for table in list_tables(applied.glue, database):
@@ -66,6 +68,7 @@ def test_partitions_are_two_or_three_per_partitioned_table(deployed):
 
 
 def test_every_object_is_in_the_bucket_with_its_size(deployed):
+    """The bucket holds the ground-truth object and each table's files, matching count and bytes."""
     run, applied, _ = deployed
     listed = {
         obj["Key"]: obj["Size"]
@@ -88,6 +91,7 @@ def test_every_object_is_in_the_bucket_with_its_size(deployed):
 
 
 def test_the_bucket_policy_is_a_valid_s3_policy(deployed):
+    """S3 accepts the TLS-only bucket policy and stores its SecureTransport condition."""
     _, applied, _ = deployed
     assert applied.policies, "the stack declares a TLS-only policy"
     applied.apply_policies()  # S3 rejects a malformed policy document
@@ -101,6 +105,7 @@ def test_the_bucket_policy_is_a_valid_s3_policy(deployed):
 def test_a_database_of_more_than_100_tables_is_listed_completely(
     program_env, free_port, moto_endpoint
 ):
+    """A 130-table database spans Glue pages; listing returns all 130 and the last reads back."""
     run = run_program(
         {
             "postgresPort": free_port,

@@ -29,6 +29,7 @@ STACKS = [
 
 
 def test_glue_safe_names_are_kept():
+    """Glue-safe stack names are kept as is, and a database name is the env name plus its role."""
     assert naming.env_name("test") == "test"
     assert naming.database_name(naming.env_name("test"), "analytics") == "test_analytics"
     assert naming.database_name(naming.env_name("test"), "logs") == "test_logs"
@@ -37,6 +38,7 @@ def test_glue_safe_names_are_kept():
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_env_is_glue_safe_and_bucket_is_valid(stack):
+    """Env names are Glue-safe and bounded; buckets are valid S3 names ending account-region."""
     env = naming.env_name(stack)
     assert GLUE_NAME.match(env) and len(env) <= naming.ENV_MAX_LENGTH
     for region in ("eu-central-1", "ap-southeast-2", "us-gov-west-1"):
@@ -47,6 +49,7 @@ def test_env_is_glue_safe_and_bucket_is_valid(stack):
 
 
 def test_distinct_stacks_get_distinct_names():
+    """Stack names differing only in case or punctuation still get distinct envs and buckets."""
     envs = {stack: naming.env_name(stack) for stack in STACKS}
     assert len(set(envs.values())) == len(STACKS), envs
     buckets = {naming.bucket_name(env, "123456789012", "eu-central-1") for env in envs.values()}
@@ -54,11 +57,13 @@ def test_distinct_stacks_get_distinct_names():
 
 
 def test_names_are_stable():
+    """A name that must change maps the same way on every call: its Glue-safe form plus a suffix."""
     assert naming.env_name("Dev-Alice") == naming.env_name("Dev-Alice")
     assert naming.env_name("Dev-Alice").startswith("dev_alice_")
 
 
 def test_accounts_and_regions_never_share_a_bucket():
+    """The same env gets a different bucket name in each account and each region."""
     env = naming.env_name("test")
     names = {
         naming.bucket_name(env, account, region)
@@ -70,5 +75,6 @@ def test_accounts_and_regions_never_share_a_bucket():
 
 @pytest.mark.parametrize("stack", ["", "---", "...", "_"])
 def test_a_name_without_letters_or_digits_is_refused(stack):
+    """An empty stack name or one of only '-', '.' or '_' raises StackNameError."""
     with pytest.raises(naming.StackNameError, match="no letters or digits"):
         naming.env_name(stack)

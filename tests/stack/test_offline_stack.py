@@ -23,6 +23,7 @@ def local_stack_config(port: int | None = None) -> tuple[dict[str, str], dict[st
 
 
 def test_local_stack_points_one_endpoint_entry_at_the_emulator():
+    """Pulumi.local.yaml sends s3, glue, sts, iam to one endpoint, path-style, account from STS."""
     _, aws = local_stack_config()
     endpoints = json.loads(aws["aws:endpoints"])
     assert len(endpoints) == 1
@@ -34,6 +35,7 @@ def test_local_stack_points_one_endpoint_entry_at_the_emulator():
 
 
 def test_the_provider_gets_the_emulator_settings(program_env, free_port):
+    """The provider gets the file's endpoints and flags; no TLS policy; AWS_ENDPOINT_URL is set."""
     project, aws = local_stack_config(free_port)
     run = run_program(project, stack="local", aws_config=aws)
     provider = unwrap(run.one("pulumi:providers:aws").inputs)
@@ -46,6 +48,7 @@ def test_the_provider_gets_the_emulator_settings(program_env, free_port):
 
 
 def test_the_local_stack_applies_to_moto_and_reads_back(program_env, free_port, moto_endpoint):
+    """The local stack applied to moto reads back every table with its row count."""
     project, aws = local_stack_config(free_port)
     run = run_program(project, stack="local", aws_config=aws)
     aws_emulator.apply(run, moto_endpoint.url, moto_endpoint.region)

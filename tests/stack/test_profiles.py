@@ -18,6 +18,7 @@ def declared(run) -> dict[str, int]:
 
 
 def test_medium_has_more_rows_and_partitions(program_env, free_port):
+    """Medium: 2 databases, 5 tables, 12+30+30 partitions, 100,000 rows a table, object per file."""
     run = run_program({"profile": "medium", "postgresPort": free_port})
     counts = declared(run)
     assert counts[DATABASE] == 2 and counts[TABLE] == 5
@@ -28,6 +29,7 @@ def test_medium_has_more_rows_and_partitions(program_env, free_port):
 
 
 def test_large_has_three_scale_databases_of_150_tables_in_every_format(program_env, free_port):
+    """Large adds three 150-table scale databases in all four formats, names unique, depth 6."""
     run = run_program({"profile": "large", "postgresPort": free_port})
     counts = declared(run)
     assert counts[DATABASE] == 5
@@ -52,6 +54,7 @@ def test_large_has_three_scale_databases_of_150_tables_in_every_format(program_e
 
 @pytest.mark.parametrize("profile", ["small", "medium", "large"])
 def test_explicit_rows_win_over_the_profile(program_env, free_port, profile):
+    """A configured rows value overrides the row count of the small, medium and large profiles."""
     if profile == "large":
         config = {"profile": profile, "rows": "7", "tablesPerDatabase": "2", "database": "false"}
     else:

@@ -50,6 +50,7 @@ def generated_manifest(run: ProgramRun) -> Manifest:
 
 
 def test_small_stack_resource_counts(small):
+    """Small: a bucket and each setting, 2 databases, 5 tables, 9 partitions, an object per file."""
     counts = small.count_by_type()
     assert counts[PROVIDER] == 1
     assert counts[BUCKET] == 1
@@ -71,6 +72,7 @@ def test_small_stack_resource_counts(small):
 
 
 def test_databases_and_tables_of_the_test_stack(small):
+    """The test stack declares test_analytics and test_logs with their five tables, each ready."""
     assert {unwrap(r.inputs)["name"] for r in small.of_type(DATABASE)} == {
         "test_analytics",
         "test_logs",
@@ -90,6 +92,7 @@ def test_databases_and_tables_of_the_test_stack(small):
 
 
 def test_two_stacks_share_no_physical_name(program_env, free_port):
+    """Stacks test and dev-alice share no bucket, database, container or volume name."""
     first = run_program({"postgresPort": free_port}, stack="test")
     second = run_program({"postgresPort": free_port}, stack="dev-alice")
     assert physical_names(first) and physical_names(second)
@@ -100,6 +103,7 @@ def test_two_stacks_share_no_physical_name(program_env, free_port):
 
 
 def test_every_aws_resource_uses_the_tagged_provider(small, monkeypatch):
+    """One eu-central-1 provider carries the project's default tags; every AWS resource uses it."""
     provider = small.one(PROVIDER)
     tags = default_tags(small)
     assert tags["Project"] == "aws2openstack"
@@ -114,11 +118,13 @@ def test_every_aws_resource_uses_the_tagged_provider(small, monkeypatch):
 
 
 def test_owner_tag_comes_from_config(program_env, free_port):
+    """The Owner default tag is the configured owner."""
     run = run_program({"postgresPort": free_port, "owner": "alice@example.com"})
     assert default_tags(run)["Owner"] == "alice@example.com"
 
 
 def test_bucket_is_private_encrypted_tls_only_and_expiring(small):
+    """The bucket blocks public access, enforces ownership, uses AES256, expires, denies non-TLS."""
     bucket = unwrap(small.one(BUCKET).inputs)
     assert bucket["forceDestroy"] is True
     assert len(bucket["bucket"]) <= 63
@@ -161,6 +167,7 @@ def test_bucket_is_private_encrypted_tls_only_and_expiring(small):
 
 
 def test_kms_key_and_lifecycle_days_come_from_config(program_env, free_port):
+    """A configured KMS key gives aws:kms and a bucket key; configured lifecycleDays sets expiry."""
     key = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     run = run_program({"postgresPort": free_port, "kmsKeyId": key, "lifecycleDays": 30})
     sse = unwrap(
@@ -178,12 +185,14 @@ def test_kms_key_and_lifecycle_days_come_from_config(program_env, free_port):
 
 
 def test_tls_only_policy_can_be_left_off_for_the_emulator(program_env, free_port):
+    """With tlsOnlyPolicy false no bucket policy is declared, and every file is still uploaded."""
     run = run_program({"postgresPort": free_port, "tlsOnlyPolicy": "false"})
     assert not run.of_type(S3 + "bucketPolicy:BucketPolicy")
     assert run.count_by_type()[OBJECT] == len(generated_manifest(run).files) + 1
 
 
 def test_bucket_settings_are_applied_one_after_another(small):
+    """Each bucket setting depends on the bucket and on the setting declared before it."""
     chain = [
         small.one(S3 + t)
         for t in (
@@ -201,6 +210,7 @@ def test_bucket_settings_are_applied_one_after_another(small):
 
 
 def test_graph_tables_on_databases_partitions_on_tables_objects_on_bucket(small):
+    """Tables wait on databases, partitions on tables, objects on bucket+SSE; Glue on no object."""
     databases = {unwrap(r.inputs)["name"]: r for r in small.of_type(DATABASE)}
     tables = {}
     for table in small.of_type(TABLE):
@@ -223,12 +233,14 @@ def test_graph_tables_on_databases_partitions_on_tables_objects_on_bucket(small)
 
 
 def test_components_parent_their_children(small):
+    """Every AWS resource except the provider has a project component as its parent."""
     for resource in small.resources:
         if resource.type.startswith("aws:") and resource.type != PROVIDER:
             assert "aws2openstack:testenv:" in resource.parent, resource.name
 
 
 def test_objects_carry_the_generated_files(small):
+    """Each object uploads its generated file; the ground-truth object holds the output itself."""
     for obj in small.of_type(OBJECT):
         inputs = unwrap(obj.inputs)
         if inputs["key"] == "_testenv/ground-truth.json":
@@ -243,6 +255,7 @@ def test_objects_carry_the_generated_files(small):
 
 
 def test_iceberg_table_names_its_metadata_in_this_stacks_bucket(small):
+    """The Iceberg table's metadata_location is an uploaded .metadata.json in the stack's bucket."""
     bucket = unwrap(small.one(BUCKET).inputs)["bucket"]
     iceberg = next(
         unwrap(t.inputs)
@@ -258,6 +271,7 @@ def test_iceberg_table_names_its_metadata_in_this_stacks_bucket(small):
 
 
 def test_outputs_work_as_an_env_file(small):
+    """Outputs are env-var names giving region, bucket, tables, ground truth and a secret DB URL."""
     for name in small.outputs:
         assert re.match(r"^[A-Z_][A-Z0-9_]*$", name), name
     out = small.outputs
@@ -282,6 +296,7 @@ def test_outputs_work_as_an_env_file(small):
 
 
 def test_aws_only_stack_declares_no_docker_resources(monkeypatch, cache_dir, tmp_path):
+    """With database false: no docker or random resource, no DATABASE_URL, still 5 tables."""
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-docker.sock")  # no daemon needed
     monkeypatch.setenv("TESTENV_CACHE_DIR", str(cache_dir))
     run = run_program({"database": "false"})
@@ -306,6 +321,7 @@ def _inputs_with_content(run: ProgramRun) -> dict[str, object]:
 
 
 def test_a_second_run_declares_identical_inputs(program_env, free_port, tmp_path, monkeypatch):
+    """Regenerating the files in a fresh cache declares the same resources with identical inputs."""
     monkeypatch.setenv("TESTENV_CACHE_DIR", str(tmp_path / "first"))
     first = _inputs_with_content(run_program({"postgresPort": free_port}))
     monkeypatch.setenv("TESTENV_CACHE_DIR", str(tmp_path / "second"))  # regenerate every file
@@ -321,6 +337,7 @@ def test_a_second_run_declares_identical_inputs(program_env, free_port, tmp_path
 
 
 def test_the_database_part_does_not_wait_for_aws(small):
+    """No docker, random or component resource of the database part depends on any AWS resource."""
     aws = {r.urn for r in small.resources if r.type.startswith("aws:")}
     local = [
         r for r in small.resources if r.type.startswith(("docker:", "random:", "pulumi-python:"))
@@ -332,6 +349,7 @@ def test_the_database_part_does_not_wait_for_aws(small):
 
 
 def test_the_longest_chain_is_the_bucket_settings(small):
+    """The longest dependency chain is the bucket followed by its five settings, six deep."""
     depth = graph_depth(small)
     assert depth["depth"] == 6
     assert depth["chain"] == [
