@@ -21,14 +21,13 @@ GROUND_TRUTH_KEY = "_testenv/ground-truth.json"
 FORMAT_VERSION = 1
 
 
-def _files_under(manifest: Manifest, prefix: str) -> tuple[int, int]:
-    entries = _entries_under(manifest, prefix)
-    return len(entries), sum(f.bytes for f in entries)
-
-
-def _entries_under(manifest: Manifest, prefix: str) -> list:
-    prefix = prefix if prefix.endswith("/") else prefix + "/"
-    return [f for f in manifest.files if f.key.startswith(prefix)]
+def _objects_by_table(manifest: Manifest) -> dict[str, list[dict[str, Any]]]:
+    """``{table prefix: [{key, bytes}, ...]}`` in one pass over the manifest's files."""
+    objects: dict[str, list[dict[str, Any]]] = {}
+    for file in manifest.files:
+        prefix = "/".join(file.key.split("/", 2)[:2])  # <role>/<table>
+        objects.setdefault(prefix, []).append({"key": file.key, "bytes": file.bytes})
+    return objects
 
 
 def ground_truth(
@@ -41,24 +40,23 @@ def ground_truth(
     manifest: Manifest,
 ) -> dict[str, Any]:
     generated = {table.prefix: table for table in manifest.tables}
+    objects = _objects_by_table(manifest)
     databases = []
     totals = {"databases": 0, "tables": 0, "partitions": 0, "files": 0, "rows": 0, "bytes": 0}
     for role in roles(tuple(tables)):
         entries = []
         for spec in (t for t in tables if t.role == role):
             table = generated[spec.prefix]
-            files, size = _files_under(manifest, spec.prefix)
             partitions = []
             for partition in table.partitions:
                 values = tuple(partition.values[key.name] for key in spec.partition_keys)
-                part_files, part_bytes = _files_under(manifest, partition.prefix)
                 partitions.append(
                     {
                         "values": list(values),
                         "location": glue_shapes.partition_location(bucket, spec, values),
                         "rows": partition.rows,
-                        "files": part_files,
-                        "bytes": part_bytes,
+                        "files": partition.files,
+                        "bytes": partition.bytes,
                     }
                 )
             entries.append(
@@ -73,20 +71,17 @@ def ground_truth(
                     "partition_keys": [key.name for key in spec.partition_keys],
                     "partitions": partitions,
                     "rows": table.rows,
-                    "files": files,
-                    "bytes": size,
-                    "objects": [
-                        {"key": f.key, "bytes": f.bytes}
-                        for f in _entries_under(manifest, spec.prefix)
-                    ],
+                    "files": table.files,
+                    "bytes": table.bytes,
+                    "objects": objects.get(spec.prefix, []),
                     "expected_readiness": spec.parameters.get("migration_readiness", "unknown"),
                 }
             )
             totals["tables"] += 1
             totals["partitions"] += len(partitions)
-            totals["files"] += files
+            totals["files"] += table.files
             totals["rows"] += table.rows
-            totals["bytes"] += size
+            totals["bytes"] += table.bytes
         databases.append(
             {
                 "name": naming.database_name(env, role),
