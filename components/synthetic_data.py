@@ -12,7 +12,6 @@ import pulumi_aws as aws
 from components.ground_truth import GROUND_TRUTH_KEY, ground_truth, to_json
 from datagen.cache import generate_cached
 from datagen.catalog import TableSpec
-from datagen.manifest import Manifest
 
 
 @dataclass
@@ -86,13 +85,6 @@ class SyntheticData(pulumi.ComponentResource):
         )
         self.ground_truth_uri = f"s3://{args.bucket_name}/{GROUND_TRUTH_KEY}"
         self.object_count = len(self.objects)
-        self.total_bytes = sum(entry.bytes for entry in self.manifest.files)
+        self.total_bytes = self.manifest.total_bytes
         self.register_outputs({"object_count": self.object_count, "total_bytes": self.total_bytes})
 
-
-def manifest_table(manifest: Manifest, spec: TableSpec):
-    """The manifest's entry for ``spec`` (matched on its key prefix)."""
-    for table in manifest.tables:
-        if table.prefix == spec.prefix:
-            return table
-    raise KeyError(f"the generated data has no table {spec.prefix}")
