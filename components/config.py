@@ -112,11 +112,10 @@ class ConfigError(pulumi.RunError):
 
 def project_defaults(project_file: Path = PROJECT_FILE) -> dict[str, Any]:
     """The ``default`` of every key declared in ``Pulumi.yaml`` (project namespace)."""
-    declared = yaml.safe_load(project_file.read_text())["config"]
     return {
         key: spec["default"]
-        for key, spec in declared.items()
-        if isinstance(spec, dict) and "default" in spec
+        for key, spec in declared_keys(project_file).items()
+        if "default" in spec
     }
 
 

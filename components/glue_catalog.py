@@ -36,7 +36,6 @@ class GlueCatalog(pulumi.ComponentResource):
     ):
         super().__init__("aws2openstack:testenv:GlueCatalog", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        generated = {table.prefix: table for table in args.manifest.tables}
 
         self.databases: dict[str, aws.glue.CatalogDatabase] = {
             role: aws.glue.CatalogDatabase(
@@ -51,7 +50,7 @@ class GlueCatalog(pulumi.ComponentResource):
         self.tables: dict[str, aws.glue.CatalogTable] = {}
         self.partitions: list[aws.glue.Partition] = []
         for spec in args.tables:
-            table_data = generated[spec.prefix]
+            table_data = args.manifest.table(spec.prefix)
             table = aws.glue.CatalogTable(
                 f"{name}-{spec.role}-{spec.name}",
                 name=spec.name,

@@ -39,14 +39,13 @@ def ground_truth(
     tables: Sequence[TableSpec],
     manifest: Manifest,
 ) -> dict[str, Any]:
-    generated = {table.prefix: table for table in manifest.tables}
     objects = _objects_by_table(manifest)
     databases = []
     totals = {"databases": 0, "tables": 0, "partitions": 0, "files": 0, "rows": 0, "bytes": 0}
     for role in roles(tuple(tables)):
         entries = []
         for spec in (t for t in tables if t.role == role):
-            table = generated[spec.prefix]
+            table = manifest.table(spec.prefix)
             partitions = []
             for partition in table.partitions:
                 values = tuple(partition.values[key.name] for key in spec.partition_keys)

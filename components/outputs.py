@@ -23,10 +23,9 @@ def tables_output(
     cfg: StackConfig, bucket_name: str, manifest: Manifest
 ) -> dict[str, dict[str, Any]]:
     """``{database: {table: {format, location, rows, partitions}}}`` for every table."""
-    generated = {table.prefix: table for table in manifest.tables}
     out: dict[str, dict[str, Any]] = {}
     for spec in cfg.tables:
-        table = generated[spec.prefix]
+        table = manifest.table(spec.prefix)
         out.setdefault(naming.database_name(cfg.env, spec.role), {})[spec.name] = {
             "format": spec.format.value,
             "location": glue_shapes.table_location(bucket_name, spec),

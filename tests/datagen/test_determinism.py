@@ -8,17 +8,10 @@ import sys
 from pathlib import Path
 
 from datagen.generate import generate
+from tests.datagen.trees import tree
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCATION = "s3://determinism-bucket/run"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_two_processes_in_different_time_zones_write_identical_bytes(tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 
@@ -12,14 +11,7 @@ from datagen.catalog import ACCESS_LOGS, SALES_DATA, TABLES, Format, scale_catal
 from datagen.generate import BadArgument, generate
 from datagen.manifest import Manifest
 from datagen.writers import CsvWriter
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+from tests.datagen.trees import tree
 
 
 def test_paths_are_s3_keys_and_the_manifest_lists_every_file(small):
