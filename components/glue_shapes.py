@@ -1,7 +1,8 @@
 """Glue table and partition definitions shaped from the table catalog (pure functions).
 
 The facts here are what Athena, Spark, Trino, pyiceberg and awswrangler expect of a
-Hive-style table in each format (see DESIGN.md, "Facts that decide correctness").
+Hive-style table in each format: each format's input/output format and SerDe, and
+OpenCSVSerde's header skipping.
 """
 
 from __future__ import annotations
