@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from datagen.checks import RowChecker
     from datagen.manifest import FileEntry, Manifest, TableEntry
     from datagen.rows import TablePlan
+    from datagen.values import TimeRange
 
 TEXT_INPUT = "org.apache.hadoop.mapred.TextInputFormat"
 TEXT_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
@@ -124,7 +125,7 @@ class HiveKind(TableKind):
         return {"classification": self.classification, **self.extra_table_parameters}
 
 
-def partition_period(spec: TableSpec, file: FileEntry):
+def partition_period(spec: TableSpec, file: FileEntry) -> TimeRange | None:
     """The time range of the rows of ``file``'s partition (``None`` when unpartitioned)."""
     if spec.partitioning is None or file.partition is None:
         return None
