@@ -4,15 +4,17 @@ For each profile (``default`` is the stack with no profile set) the program runs
 suite's Pulumi mocks (``tests/stack/program.py``) in a fresh process with an empty
 generator cache, and two sha256 digests are printed:
 
-- ``resources``: every registered resource's type, name and inputs as canonical JSON
-  (sorted keys), sorted; a file asset is replaced by the sha256 of its bytes and the
-  checkout's and the cache's paths by placeholders, so two checkouts compare equal;
-- ``files``: every generated file (the manifest's entries): its key and its bytes.
+- ``resources``: every registered resource's URN (type, name and parent chain), type,
+  name and inputs as canonical JSON (sorted keys), sorted; a file asset is replaced by
+  the sha256 of its bytes and the checkout's and the cache's paths by placeholders, so
+  two checkouts compare equal;
+- ``files``: every generated file (the manifest's entries): its key and its bytes;
+- ``outputs``: the stack outputs as canonical JSON.
 
     uv run --no-sync python benchmarks/digest.py [--profiles default,small,medium,large]
 
-Run it on two commits: equal digests mean the same seed still gives byte-identical files
-and identical resource inputs.
+Run it on two commits: equal digests mean the same seed still gives byte-identical files,
+identical resource inputs and identical outputs.
 """
 
 from __future__ import annotations
@@ -55,7 +57,10 @@ def canonical(value):
     return value
 
 lines = sorted(
-    json.dumps({"type": r.type, "name": r.name, "inputs": canonical(r.inputs)}, sort_keys=True)
+    json.dumps(
+        {"urn": r.urn, "type": r.type, "name": r.name, "inputs": canonical(r.inputs)},
+        sort_keys=True,
+    )
     for r in run.resources
 )
 resources = hashlib.sha256("\n".join(lines).encode()).hexdigest()
@@ -67,7 +72,9 @@ keys = sorted(f["key"] for f in manifest["files"])
 for key in keys:
     data = (entries[0] / key).read_bytes()
     files.update(key.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+outputs = json.dumps(canonical(run.outputs), sort_keys=True, default=str)
 print(json.dumps({"resources": resources, "files": files.hexdigest(),
+                  "outputs": hashlib.sha256(outputs.encode()).hexdigest(),
                   "count": len(lines), "file_count": len(keys)}))
 """
 
@@ -96,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         result = digest(config)
         print(
             f"{profile:8} resources {result['resources']} ({result['count']})"
-            f"  files {result['files']} ({result['file_count']})",
+            f"  files {result['files']} ({result['file_count']})"
+            f"  outputs {result['outputs']}",
             flush=True,
         )
     return 0
