@@ -78,7 +78,8 @@ def test_databases_and_tables_of_the_test_stack(small_run):
         "test_logs",
     }
     tables = {
-        (unwrap(r.inputs)["databaseName"], unwrap(r.inputs)["name"]) for r in small_run.of_type(TABLE)
+        (unwrap(r.inputs)["databaseName"], unwrap(r.inputs)["name"])
+        for r in small_run.of_type(TABLE)
     }
     assert tables == {
         ("test_analytics", "sales_data"),
@@ -228,7 +229,8 @@ def test_graph_tables_on_databases_partitions_on_tables_objects_on_bucket(small_
     for obj in small_run.of_type(OBJECT):
         assert obj.depends_on(bucket) and obj.depends_on(encryption), obj.name
     objects = {r.urn for r in small_run.of_type(OBJECT)}
-    for resource in small_run.of_type(TABLE) + small_run.of_type(PARTITION) + small_run.of_type(DATABASE):
+    catalog = small_run.of_type(TABLE) + small_run.of_type(PARTITION) + small_run.of_type(DATABASE)
+    for resource in catalog:
         assert not (resource.dependencies & objects), f"{resource.name} waits for uploads"
 
 
@@ -340,7 +342,9 @@ def test_the_database_part_does_not_wait_for_aws(small_run):
     """No docker, random or component resource of the database part depends on any AWS resource."""
     aws = {r.urn for r in small_run.resources if r.type.startswith("aws:")}
     local = [
-        r for r in small_run.resources if r.type.startswith(("docker:", "random:", "pulumi-python:"))
+        r
+        for r in small_run.resources
+        if r.type.startswith(("docker:", "random:", "pulumi-python:"))
     ]
     assert local, "the database part is declared"
     for resource in local:
