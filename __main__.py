@@ -16,9 +16,11 @@ from components import config as stack_config
 from components import naming, preflight
 from components.data_bucket import DataBucket, DataBucketArgs
 from components.glue_catalog import GlueCatalog, GlueCatalogArgs
+from components.ground_truth import ground_truth, to_json
 from components.local_database import LocalDatabase, LocalDatabaseArgs
 from components.outputs import stack_outputs
 from components.synthetic_data import SyntheticData, SyntheticDataArgs
+from datagen.cache import generate_cached
 
 PROJECT_DIR = Path(__file__).resolve().parent
 CACHE_DIR = Path(os.environ.get("TESTENV_CACHE_DIR") or PROJECT_DIR / ".cache" / "datagen")
@@ -46,28 +48,31 @@ bucket = DataBucket(
     ),
     opts=aws_opts,
 )
+# One way: specs -> generated files and their manifest -> objects, catalog, ground truth.
+files_dir, manifest = generate_cached(
+    CACHE_DIR, tables=cfg.tables, rows=cfg.rows, seed=cfg.seed, location=f"s3://{bucket_name}"
+)
+truth = ground_truth(
+    stack=cfg.stack,
+    env=cfg.env,
+    region=cfg.aws.region,
+    bucket=bucket_name,
+    tables=cfg.tables,
+    manifest=manifest,
+)
 data = SyntheticData(
     "testdata",
     SyntheticDataArgs(
-        stack=cfg.stack,
-        env=cfg.env,
-        region=cfg.aws.region,
         bucket_id=bucket.bucket.id,
-        bucket_name=bucket_name,
-        tables=cfg.tables,
-        rows=cfg.rows,
-        seed=cfg.seed,
-        cache_dir=CACHE_DIR,
+        files_dir=files_dir,
+        manifest=manifest,
+        ground_truth=to_json(truth),
         bucket_ready=bucket.ready,
     ),
     opts=aws_opts,
 )
 catalog = GlueCatalog(
-    "glue",
-    GlueCatalogArgs(
-        env=cfg.env, bucket_name=bucket_name, tables=cfg.tables, manifest=data.manifest
-    ),
-    opts=aws_opts,
+    "glue", GlueCatalogArgs(env=cfg.env, tables=cfg.tables, manifest=manifest), opts=aws_opts
 )
 
 database = None
@@ -83,5 +88,5 @@ if cfg.database:
         ),
     )
 
-for key, value in stack_outputs(cfg, bucket_name, data, database).items():
+for key, value in stack_outputs(cfg, truth, database).items():
     pulumi.export(key, value)

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import glue_shapes, naming
-from datagen.catalog import TableSpec, roles
+from datagen.catalog import TableSpec
 from datagen.manifest import Manifest
 
 
@@ -17,11 +17,9 @@ from datagen.manifest import Manifest
 class GlueCatalogArgs:
     env: str
     """The stack's Glue-safe name; databases are ``<env>_<role>``."""
-    bucket_name: str
-    """The bucket the table locations point at."""
     tables: Sequence[TableSpec]
     manifest: Manifest
-    """What was generated: partitions per table and each Iceberg metadata location."""
+    """What was generated: every database, table and partition with its location."""
 
 
 class GlueCatalog(pulumi.ComponentResource):
@@ -38,44 +36,43 @@ class GlueCatalog(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         self.databases: dict[str, aws.glue.CatalogDatabase] = {
-            role: aws.glue.CatalogDatabase(
-                f"{name}-{role}",
-                name=naming.database_name(args.env, role),
-                description=f"aws2openstack test data ({role}) of stack environment {args.env}",
-                location_uri=f"s3://{args.bucket_name}/{role}/",
+            database.role: aws.glue.CatalogDatabase(
+                f"{name}-{database.role}",
+                name=naming.database_name(args.env, database.role),
+                description=(
+                    f"aws2openstack test data ({database.role}) of stack environment {args.env}"
+                ),
+                location_uri=database.location,
                 opts=child,
             )
-            for role in roles(tuple(args.tables))
+            for database in args.manifest.databases
         }
         self.tables: dict[str, aws.glue.CatalogTable] = {}
         self.partitions: list[aws.glue.Partition] = []
         for spec in args.tables:
-            table_data = args.manifest.table(spec.prefix)
+            entry = args.manifest.table(spec.key)
             table = aws.glue.CatalogTable(
                 f"{name}-{spec.role}-{spec.name}",
                 name=spec.name,
                 database_name=self.databases[spec.role].name,
                 description=spec.description,
                 table_type="EXTERNAL_TABLE",
-                parameters=glue_shapes.table_parameters(spec, table_data.metadata_location),
+                parameters=glue_shapes.table_parameters(spec, entry),
                 partition_keys=glue_shapes.partition_keys(spec),
-                storage_descriptor=glue_shapes.storage_descriptor(
-                    spec, glue_shapes.table_location(args.bucket_name, spec)
-                ),
+                storage_descriptor=glue_shapes.table_storage_descriptor(spec, entry),
                 opts=child,
             )
-            self.tables[spec.prefix] = table
-            for partition in table_data.partitions:
-                values = tuple(partition.values[key.name] for key in spec.partition_keys)
+            self.tables[spec.key] = table
+            for partition in entry.partitions:
                 self.partitions.append(
                     aws.glue.Partition(
-                        f"{name}-{spec.role}-{spec.name}-{spec.partitioning.path(values)}",
+                        f"{name}-{spec.role}-{spec.name}-{partition.path}",
                         database_name=table.database_name,
                         table_name=table.name,
-                        partition_values=list(values),
+                        partition_values=partition.value_list,
                         parameters=glue_shapes.partition_parameters(spec),
-                        storage_descriptor=glue_shapes.storage_descriptor(
-                            spec, glue_shapes.partition_location(args.bucket_name, spec, values)
+                        storage_descriptor=glue_shapes.partition_storage_descriptor(
+                            spec, partition
                         ),
                         opts=child,
                     )

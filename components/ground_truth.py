@@ -3,8 +3,9 @@
 One JSON document lists the databases, tables, formats, columns, partition keys and
 values, row counts, file counts and bytes, and the readiness each table is expected to
 get. It is a stack output (``TESTENV_GROUND_TRUTH``) and an object in the bucket
-(``GROUND_TRUTH_KEY``). It is derived from the table catalog and the manifest only, so
-it is byte-identical from one ``pulumi up`` to the next.
+(``GROUND_TRUTH_KEY``). It is derived from the table specs and the manifest only, so
+it is byte-identical from one ``pulumi up`` to the next; the other stack outputs
+(``components.outputs``) are derived from it.
 """
 
 from __future__ import annotations
@@ -14,20 +15,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from components import glue_shapes, naming
-from datagen.catalog import Format, TableSpec, roles
+from datagen.catalog import TableSpec
+from datagen.kinds import kind_for
 from datagen.manifest import Manifest
 
 GROUND_TRUTH_KEY = "_testenv/ground-truth.json"
 FORMAT_VERSION = 1
-
-
-def _objects_by_table(manifest: Manifest) -> dict[str, list[dict[str, Any]]]:
-    """``{table prefix: [{key, bytes}, ...]}`` in one pass over the manifest's files."""
-    objects: dict[str, list[dict[str, Any]]] = {}
-    for file in manifest.files:
-        prefix = "/".join(file.key.split("/", 2)[:2])  # <role>/<table>
-        objects.setdefault(prefix, []).append({"key": file.key, "bytes": file.bytes})
-    return objects
 
 
 def ground_truth(
@@ -39,41 +32,41 @@ def ground_truth(
     tables: Sequence[TableSpec],
     manifest: Manifest,
 ) -> dict[str, Any]:
-    objects = _objects_by_table(manifest)
+    """The document for the tables ``tables`` as ``manifest`` describes them."""
     databases = []
     totals = {"databases": 0, "tables": 0, "partitions": 0, "files": 0, "rows": 0, "bytes": 0}
-    for role in roles(tuple(tables)):
+    for database in manifest.databases:
         entries = []
-        for spec in (t for t in tables if t.role == role):
-            table = manifest.table(spec.prefix)
-            partitions = []
-            for partition in table.partitions:
-                values = tuple(partition.values[key.name] for key in spec.partition_keys)
-                partitions.append(
-                    {
-                        "values": list(values),
-                        "location": glue_shapes.partition_location(bucket, spec, values),
-                        "rows": partition.rows,
-                        "files": partition.files,
-                        "bytes": partition.bytes,
-                    }
-                )
+        for spec in (t for t in tables if t.role == database.role):
+            table = manifest.table(spec.key)
+            partitions = [
+                {
+                    "values": partition.value_list,
+                    "location": partition.location,
+                    "rows": partition.rows,
+                    "files": partition.files,
+                    "bytes": partition.bytes,
+                }
+                for partition in table.partitions
+            ]
             entries.append(
                 {
                     "name": spec.name,
                     "format": spec.format.value,
-                    "is_iceberg": spec.format is Format.ICEBERG,
+                    "is_iceberg": kind_for(spec.format).is_iceberg,
                     "table_type": "EXTERNAL_TABLE",
-                    "location": glue_shapes.table_location(bucket, spec),
+                    "location": table.location,
                     "metadata_location": table.metadata_location,
                     "columns": glue_shapes.columns(spec),
-                    "partition_keys": [key.name for key in spec.partition_keys],
+                    "partition_keys": table.partition_keys,
                     "partitions": partitions,
                     "rows": table.rows,
                     "files": table.files,
                     "bytes": table.bytes,
-                    "objects": objects.get(spec.prefix, []),
-                    "expected_readiness": spec.parameters.get("migration_readiness", "unknown"),
+                    "objects": [
+                        {"key": file.key, "bytes": file.bytes} for file in manifest.files_of(table)
+                    ],
+                    "expected_readiness": table.readiness,
                 }
             )
             totals["tables"] += 1
@@ -83,9 +76,9 @@ def ground_truth(
             totals["bytes"] += table.bytes
         databases.append(
             {
-                "name": naming.database_name(env, role),
-                "role": role,
-                "location": f"s3://{bucket}/{role}/",
+                "name": naming.database_name(env, database.role),
+                "role": database.role,
+                "location": database.location,
                 "table_count": len(entries),
                 "tables": entries,
             }
@@ -105,3 +98,7 @@ def ground_truth(
 
 def to_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def ground_truth_uri(bucket: str) -> str:
+    return f"s3://{bucket}/{GROUND_TRUTH_KEY}"

@@ -9,30 +9,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from components import glue_shapes, naming
-from datagen.catalog import roles
-from datagen.manifest import Manifest
+from components.ground_truth import ground_truth_uri
 
 if TYPE_CHECKING:
     from components.config import StackConfig
     from components.local_database import LocalDatabase
-    from components.synthetic_data import SyntheticData
 
 
-def tables_output(
-    cfg: StackConfig, bucket_name: str, manifest: Manifest
-) -> dict[str, dict[str, Any]]:
-    """``{database: {table: {format, location, rows, partitions}}}`` for every table."""
-    out: dict[str, dict[str, Any]] = {}
-    for spec in cfg.tables:
-        table = manifest.table(spec.prefix)
-        out.setdefault(naming.database_name(cfg.env, spec.role), {})[spec.name] = {
-            "format": spec.format.value,
-            "location": glue_shapes.table_location(bucket_name, spec),
-            "rows": table.rows,
-            "partitions": len(table.partitions),
+def tables_output(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{database: {table: {format, location, rows, partitions}}}`` from the ground truth."""
+    return {
+        database["name"]: {
+            table["name"]: {
+                "format": table["format"],
+                "location": table["location"],
+                "rows": table["rows"],
+                "partitions": len(table["partitions"]),
+            }
+            for table in database["tables"]
         }
-    return out
+        for database in truth["databases"]
+    }
 
 
 def emulator_endpoint(endpoints: Any) -> str | None:
@@ -50,23 +47,20 @@ def emulator_endpoint(endpoints: Any) -> str | None:
 
 
 def stack_outputs(
-    cfg: StackConfig,
-    bucket_name: str,
-    data: SyntheticData,
-    database: LocalDatabase | None,
+    cfg: StackConfig, truth: dict[str, Any], database: LocalDatabase | None
 ) -> dict[str, Any]:
-    databases = [naming.database_name(cfg.env, role) for role in roles(cfg.tables)]
+    """Every output: the data's from the ground truth ``truth``, the rest from ``cfg``."""
     outputs: dict[str, Any] = {
-        "AWS_REGION": cfg.aws.region,
-        "AWS_DEFAULT_REGION": cfg.aws.region,
-        "TESTENV_STACK": cfg.stack,
-        "TESTENV_ENV": cfg.env,
+        "AWS_REGION": truth["region"],
+        "AWS_DEFAULT_REGION": truth["region"],
+        "TESTENV_STACK": truth["stack"],
+        "TESTENV_ENV": truth["env"],
         "TESTENV_PROFILE": cfg.profile,
-        "TESTENV_BUCKET": bucket_name,
-        "TESTENV_GLUE_DATABASES": ",".join(databases),
-        "TESTENV_TABLES": tables_output(cfg, bucket_name, data.manifest),
-        "TESTENV_GROUND_TRUTH": data.ground_truth,
-        "TESTENV_GROUND_TRUTH_URI": data.ground_truth_uri,
+        "TESTENV_BUCKET": truth["bucket"],
+        "TESTENV_GLUE_DATABASES": ",".join(d["name"] for d in truth["databases"]),
+        "TESTENV_TABLES": tables_output(truth),
+        "TESTENV_GROUND_TRUTH": truth,
+        "TESTENV_GROUND_TRUTH_URI": ground_truth_uri(truth["bucket"]),
     }
     endpoint = emulator_endpoint(cfg.aws.provider_args.get("endpoints"))
     if endpoint:

@@ -130,6 +130,16 @@ def migrations_hash(migrations_dir: str | Path) -> str:
     return digest.hexdigest()
 
 
+def migration_inputs(database_url: Any, migrations_dir: str | Path) -> dict[str, Any]:
+    """What the provider migrates with: the database URL, the scripts' folder and their hash."""
+    directory = Path(migrations_dir).resolve()
+    return {
+        "database_url": database_url,
+        "migrations_hash": migrations_hash(directory),
+        "script_location": str(directory),
+    }
+
+
 def wait_for_server(
     target: Target,
     attempts: int = CONNECT_ATTEMPTS,
@@ -286,14 +296,11 @@ class SchemaMigration(pulumi.dynamic.Resource, module="testenv", name="SchemaMig
         migrations_dir: str | Path,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        directory = Path(migrations_dir).resolve()
         super().__init__(
             SchemaMigrationProvider(),
             name,
             {
-                "database_url": pulumi.Output.secret(database_url),
-                "migrations_hash": migrations_hash(directory),
-                "script_location": str(directory),
+                **migration_inputs(pulumi.Output.secret(database_url), migrations_dir),
                 "revision": None,
                 "target": None,
             },

@@ -25,10 +25,11 @@ KEY_LIBRARIES = ("numpy", "pyarrow", "pyiceberg", "faker")
 
 
 def code_version() -> str:
-    """A hash of the generator's source files."""
+    """A hash of the generator's source files (the table kinds' included)."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        name = path.relative_to(PACKAGE_DIR).as_posix()
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -77,7 +78,7 @@ def generate_cached(
     location: str | None,
 ) -> tuple[Path, Manifest]:
     """The output folder for these inputs and its manifest, generated only if not cached."""
-    # The writers import pyarrow's writers and pyiceberg: a cache hit does not need them.
+    # The kinds' writers import pyarrow's writers and pyiceberg: a cache hit needs neither.
     from datagen.generate import check_location, generate
 
     root = Path(cache_root)

@@ -3,7 +3,7 @@
 Both the file writers (``datagen``) and the Glue definitions (``components``) are
 derived from these specs, so the types a file carries and the types Glue declares
 cannot drift apart. Column values are declared here too, as small value specs that
-the generator draws from one seeded random generator.
+the generator draws from one seeded random generator (``datagen.values``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,22 @@ from types import MappingProxyType
 
 import pyarrow as pa
 
-# Every generated date derives from the seed and this date, never from the clock.
-REFERENCE_DATE = dt.date(2024, 12, 31)
+from datagen.values import (
+    REFERENCE_DATE,
+    Choice,
+    DateBefore,
+    DecimalRange,
+    FloatRange,
+    IntRange,
+    JsonObject,
+    Pool,
+    SequentialIds,
+    StringList,
+    TimeRange,
+    Timestamp,
+    Uuid,
+    ValueSpec,
+)
 
 DATABASE_ROLES = ("analytics", "logs")
 
@@ -33,97 +47,6 @@ class Format(StrEnum):
 class Period(StrEnum):
     MONTH = "month"
     DAY = "day"
-
-
-# --- value specs: how a column's values are drawn --------------------------------
-
-
-@dataclass(frozen=True)
-class Sequence:
-    """Unique, increasing integers starting at ``start`` (ids)."""
-
-    start: int = 1
-
-
-@dataclass(frozen=True)
-class IntRange:
-    """Uniform integers in ``[low, high]``."""
-
-    low: int
-    high: int
-
-
-@dataclass(frozen=True)
-class DecimalRange:
-    """Uniform amounts in ``[low, high]`` with exactly two decimals."""
-
-    low: float
-    high: float
-
-
-@dataclass(frozen=True)
-class FloatRange:
-    """Uniform doubles in ``[low, high)``."""
-
-    low: float
-    high: float
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One of ``options``, optionally weighted."""
-
-    options: tuple[str, ...]
-    weights: tuple[float, ...] | None = None
-
-
-@dataclass(frozen=True)
-class Pool:
-    """A value from a pool of realistic values built with Faker (see ``datagen.pools``)."""
-
-    name: str
-
-
-@dataclass(frozen=True)
-class Uuid:
-    """A random (seeded) UUID in its canonical text form."""
-
-
-@dataclass(frozen=True)
-class Timestamp:
-    """A timestamp inside the row's partition period; unpartitioned tables use the
-    ``days`` days up to the reference date."""
-
-    days: int = 30
-
-
-@dataclass(frozen=True)
-class DateBefore:
-    """A date within ``days`` days up to the reference date."""
-
-    days: int
-
-
-@dataclass(frozen=True)
-class JsonObject:
-    """A JSON object text whose keys draw from the given pools or choices."""
-
-    fields: tuple[tuple[str, ValueSpec], ...]
-
-
-@dataclass(frozen=True)
-class StringList:
-    """A list of ``min_len``..``max_len`` strings from a pool."""
-
-    pool: str
-    min_len: int = 1
-    max_len: int = 3
-
-
-ValueSpec = (
-    Sequence | IntRange | DecimalRange | FloatRange | Choice | Pool | Uuid | Timestamp
-    | DateBefore | JsonObject | StringList
-)
 
 
 # --- columns, partitioning and tables ----------------------------------------------
@@ -178,7 +101,7 @@ class Partitioning:
             for offset in range(self.count - 1, -1, -1)
         ]
 
-    def period_bounds(self, values: tuple[str, ...]) -> tuple[dt.datetime, dt.datetime]:
+    def period_bounds(self, values: tuple[str, ...]) -> TimeRange:
         """The half-open time range ``[start, end)`` a partition's rows fall in."""
         if self.period is Period.MONTH:
             year, month = int(values[0]), int(values[1])
@@ -206,8 +129,10 @@ class TableSpec:
     )
 
     @property
-    def prefix(self) -> str:
-        """The S3 key prefix of the table's files, relative to the bucket (or base location)."""
+    def key(self) -> str:
+        """The table's unique key, ``<role>/<name>`` (names repeat across scale databases).
+
+        It is also the folder of the table's files below the base location (the bucket)."""
         return f"{self.role}/{self.name}"
 
     @property
@@ -265,7 +190,7 @@ SALES_DATA = TableSpec(
     description="Orders with amounts and status, partitioned by year and month.",
     partitioning=Partitioning(Period.MONTH, 3),
     columns=(
-        Column("order_id", "bigint", Sequence(start=100_000)),
+        Column("order_id", "bigint", SequentialIds(start=100_000)),
         Column("customer_id", "bigint", IntRange(1, 50_000)),
         Column("amount", "decimal(10,2)", DecimalRange(1.0, 5_000.0)),
         Column("quantity", "int", IntRange(1, 20)),
@@ -282,7 +207,7 @@ CUSTOMER_DATA = TableSpec(
     format=Format.ICEBERG,
     description="Customers with tier and lifetime value, an Iceberg v2 table.",
     columns=(
-        Column("customer_id", "bigint", Sequence(start=1)),
+        Column("customer_id", "bigint", SequentialIds(start=1)),
         Column("name", "string", Pool("person_name")),
         Column("email", "string", Pool("email")),
         Column("signup_date", "date", DateBefore(days=5 * 365)),

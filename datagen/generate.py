@@ -1,8 +1,9 @@
 """Generate the test tables into a folder whose relative paths are their S3 keys.
 
-``generate`` writes every table with its format's writer into a staging folder next
-to the output folder, adds ``manifest.json`` and renames the staging folder into
-place: a failure anywhere leaves neither output nor staging folder behind.
+``generate`` writes every table with its kind's writer (``datagen.kinds``) into a
+staging folder next to the output folder, adds ``manifest.json`` and renames the
+staging folder into place: a failure anywhere leaves neither output nor staging folder
+behind.
 """
 
 from __future__ import annotations
@@ -19,9 +20,17 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from datagen.catalog import TABLES, TableSpec
-from datagen.manifest import MANIFEST_NAME, FileEntry, Manifest, PartitionEntry, TableEntry
+from datagen.kinds import kind_for
+from datagen.kinds.base import WrittenFile, WrittenTable
+from datagen.manifest import (
+    MANIFEST_NAME,
+    DatabaseEntry,
+    FileEntry,
+    Manifest,
+    PartitionEntry,
+    TableEntry,
+)
 from datagen.rows import TablePlan
-from datagen.writers import WrittenFile, WrittenTable, writer_for
 
 LOCATION_SCHEMES = ("file", "s3")
 
@@ -65,7 +74,7 @@ def check_tables(tables: Sequence[TableSpec]) -> tuple[TableSpec, ...]:
     tables = tuple(tables)
     if not tables:
         raise BadArgument("tables", "no tables selected", "name at least one table")
-    prefixes = [spec.prefix for spec in tables]
+    prefixes = [spec.key for spec in tables]
     duplicates = sorted({p for p in prefixes if prefixes.count(p) > 1})
     if duplicates:
         raise BadArgument(
@@ -140,7 +149,7 @@ def _file_entry(root: Path, spec: TableSpec, written: WrittenFile) -> FileEntry:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     return FileEntry(
         key=written.key,
-        table=spec.name,
+        table=spec.key,
         format=spec.format.value,
         kind=written.kind,
         partition=written.partition,
@@ -153,25 +162,27 @@ def _file_entry(root: Path, spec: TableSpec, written: WrittenFile) -> FileEntry:
 
 def _table_entry(plan: TablePlan, written: WrittenTable, files: list[FileEntry]) -> TableEntry:
     spec = plan.spec
+    location = f"{plan.table_location}/"
     partitions = []
     for partition in plan.partitions if spec.partitioning else ():
-        prefix = f"{spec.prefix}/{partition.path}/"
-        inside = [f for f in files if f.key.startswith(prefix)]
+        values = partition.values_by_key(spec)
+        inside = [f for f in files if f.partition == values]
         partitions.append(
             PartitionEntry(
-                values=partition.values_by_key(spec),
-                prefix=prefix,
+                values=values,
+                path=partition.path,
+                location=f"{location}{partition.path}/",
                 rows=sum(f.rows or 0 for f in inside),
                 files=len(inside),
                 bytes=sum(f.bytes for f in inside),
             )
         )
     return TableEntry(
+        key=spec.key,
         name=spec.name,
         role=spec.role,
         format=spec.format.value,
-        prefix=spec.prefix,
-        location=plan.table_location,
+        location=location,
         rows=sum(f.rows or 0 for f in files if f.kind == "data"),
         partition_keys=[key.name for key in spec.partition_keys],
         partitions=partitions,
@@ -186,22 +197,29 @@ def write_tables(
     root: Path, tables: Sequence[TableSpec], rows: int, seed: int, location: str
 ) -> Manifest:
     """Write ``tables`` below ``root`` (no staging, no checks) and return their manifest."""
-    manifest = Manifest(seed=seed, rows=rows, location=location)
+    entries: list[TableEntry] = []
+    files: list[FileEntry] = []
     for spec in tables:
         plan = TablePlan(spec, rows, seed, location)
-        written = writer_for(spec.format).write_table(plan, root)
-        files = [_file_entry(root, spec, f) for f in written.files]
-        manifest.files.extend(files)
-        manifest.tables.append(_table_entry(plan, written, files))
-    manifest.files.sort(key=lambda f: f.key)
+        written = kind_for(spec.format).write_table(plan, root)
+        table_files = [_file_entry(root, spec, f) for f in written.files]
+        files.extend(table_files)
+        entries.append(_table_entry(plan, written, table_files))
+    files.sort(key=lambda f: f.key)
     on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-    listed = {f.key for f in manifest.files}
+    listed = {f.key for f in files}
     if on_disk != listed:
         raise RuntimeError(
             f"writers left unlisted files {sorted(on_disk - listed)[:5]} "
             f"or listed missing files {sorted(listed - on_disk)[:5]}"
         )
-    return manifest
+    databases = [
+        DatabaseEntry(role=role, location=f"{location.rstrip('/')}/{role}/")
+        for role in dict.fromkeys(spec.role for spec in tables)
+    ]
+    return Manifest(
+        seed=seed, rows=rows, location=location, databases=databases, tables=entries, files=files
+    )
 
 
 def _publish(staging: Path, out_dir: Path, replace: bool) -> None:

@@ -1,7 +1,7 @@
 """What one table's generation consists of: its partitions, their row counts, their
 random streams, and the record batches drawn from those streams.
 
-Every random stream of a table derives from ``(seed, table prefix)`` alone, so a
+Every random stream of a table derives from ``(seed, table key)`` alone, so a
 table's rows do not depend on which other tables are generated, and each partition
 has its own stream, so partitions can be written in any order.
 """
@@ -54,11 +54,11 @@ class TablePlan:
 
     @property
     def table_location(self) -> str:
-        return f"{self.location.rstrip('/')}/{self.spec.prefix}"
+        return f"{self.location.rstrip('/')}/{self.spec.key}"
 
     @cached_property
     def _stream_key(self) -> tuple[int, ...]:
-        digest = hashlib.sha256(self.spec.prefix.encode()).digest()
+        digest = hashlib.sha256(self.spec.key.encode()).digest()
         return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
 
     def _seed_sequence(self, *path: int) -> np.random.SeedSequence:

@@ -13,7 +13,7 @@ S3_LOCATION = "s3://test-bucket/data"
 
 
 @pytest.fixture(scope="session")
-def small(tmp_path_factory) -> tuple[Path, Manifest]:
+def small_output(tmp_path_factory) -> tuple[Path, Manifest]:
     """The default output: all five tables, 1000 rows each, seed 42, recorded at itself."""
     out = tmp_path_factory.mktemp("small") / "out"
     return out, generate(out)

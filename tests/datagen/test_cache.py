@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import datagen.generate
 from datagen import cache
 from datagen.catalog import ACCESS_LOGS, SALES_DATA
 from datagen.generate import generate
+from datagen.manifest import FORMAT_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCATION = "s3://cache-bucket"
@@ -65,6 +67,35 @@ def test_generator_code_is_part_of_the_key(monkeypatch, tmp_path):
     (package / "values.py").write_text((package / "values.py").read_text() + "\n# changed\n")
     monkeypatch.setattr(cache, "PACKAGE_DIR", package)
     assert cache.cache_key(**inputs) != before
+
+
+def test_a_table_kind_module_is_part_of_the_key(monkeypatch, tmp_path):
+    """A change to a kind's module (``datagen/kinds/``) changes the key too."""
+    inputs = {"tables": [ACCESS_LOGS], "rows": 20, "seed": 1, "location": LOCATION}
+    before = cache.cache_key(**inputs)
+    package = tmp_path / "datagen"
+    shutil.copytree(cache.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    csv_kind = package / "kinds" / "csv.py"
+    csv_kind.write_text(csv_kind.read_text() + "\n# changed\n")
+    monkeypatch.setattr(cache, "PACKAGE_DIR", package)
+    assert cache.cache_key(**inputs) != before
+
+
+def test_an_entry_of_another_manifest_version_is_generated_again(tmp_path, counted):
+    """An entry whose manifest has another format_version is regenerated, not misread."""
+    folder, manifest = cache.generate_cached(
+        tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION
+    )
+    text = (folder / "manifest.json").read_text()
+    old = text.replace(f'"format_version": {FORMAT_VERSION}', '"format_version": 1')
+    assert old != text
+    (folder / "manifest.json").write_text(old)
+    again, regenerated = cache.generate_cached(
+        tmp_path, tables=[ACCESS_LOGS], rows=20, seed=1, location=LOCATION
+    )
+    assert again == folder and regenerated == manifest
+    assert (folder / "manifest.json").read_text() == text
+    assert len(counted) == 2
 
 
 def test_incomplete_entry_is_generated_again(tmp_path, counted):

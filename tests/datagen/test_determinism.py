@@ -70,6 +70,6 @@ def test_another_seed_gives_other_data(tmp_path):
     assert first_data.keys() == second_data.keys()
     assert all(first_data[key] != second_data[key] for key in first_data)
     assert (
-        first.table("customer_data").metadata_location
-        != second.table("customer_data").metadata_location
+        first.table("analytics/customer_data").metadata_location
+        != second.table("analytics/customer_data").metadata_location
     )

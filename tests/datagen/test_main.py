@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from datagen import writers
 from datagen.__main__ import main
-from datagen.catalog import Format
 from datagen.manifest import Manifest
-from tests.datagen.test_generate import FailingCsvWriter
+from tests.datagen.test_generate import fail_csv_writes
 
 
 def test_success_prints_each_file_and_a_summary(tmp_path, capsys):
@@ -79,7 +77,7 @@ def test_missing_out_exits_2(capsys):
 
 def test_failure_exits_1_and_leaves_nothing(tmp_path, capsys, monkeypatch):
     """A failing writer gives exit 1, a one-line message and no output folder."""
-    monkeypatch.setitem(writers.WRITERS, Format.CSV, FailingCsvWriter())
+    fail_csv_writes(monkeypatch)
     assert main(["--out", str(tmp_path / "out"), "--rows", "10"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("datagen: generation failed: OSError") and err.count("\n") == 1

@@ -17,8 +17,8 @@ from datagen.validate import validate
 
 
 @pytest.fixture
-def copy(small, tmp_path) -> tuple[Path, Manifest]:
-    root, _ = small
+def copy(small_output, tmp_path) -> tuple[Path, Manifest]:
+    root, _ = small_output
     target = tmp_path / "copy"
     shutil.copytree(root, target)
     return target, Manifest.load(target)
@@ -27,18 +27,18 @@ def copy(small, tmp_path) -> tuple[Path, Manifest]:
 def rehash(root: Path, manifest: Manifest, key: str) -> None:
     """Make the manifest agree with a changed file, so only the content checks can object."""
     data = (root / key).read_bytes()
-    manifest.files = [
+    files = [
         dataclasses.replace(f, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
         if f.key == key
         else f
         for f in manifest.files
     ]
-    manifest.write(root)
+    dataclasses.replace(manifest, files=files).write(root)
 
 
-def test_generated_output_is_valid(small, for_upload):
+def test_generated_output_is_valid(small_output, for_upload):
     """Both the local and the upload-located outputs pass every check."""
-    assert validate(small[0]) == []
+    assert validate(small_output[0]) == []
     assert validate(for_upload[0]) == []
 
 
@@ -60,7 +60,7 @@ def test_missing_extra_and_changed_files_are_found(copy):
 def test_wrong_parquet_type_is_found(copy):
     """A Parquet file whose `int` column is int64 is reported, naming the column."""
     root, manifest = copy
-    key = next(f.key for f in manifest.files if f.table == SALES_DATA.name)
+    key = next(f.key for f in manifest.files if f.table == SALES_DATA.key)
     table = pq.read_table(root / key)
     table = table.set_column(3, "quantity", table["quantity"].cast(pa.int64()))
     pq.write_table(table, root / key, compression="snappy")
@@ -71,7 +71,7 @@ def test_wrong_parquet_type_is_found(copy):
 def test_value_outside_its_spec_is_found(copy):
     """A CSV value that its column cannot take (a method not in the enum) is reported."""
     root, manifest = copy
-    key = next(f.key for f in manifest.files if f.table == ACCESS_LOGS.name)
+    key = next(f.key for f in manifest.files if f.table == ACCESS_LOGS.key)
     text = (root / key).read_text()
     for method in ('"GET"', '"POST"', '"PUT"', '"DELETE"', '"PATCH"', '"HEAD"'):
         text = text.replace(f",{method},", ',"TRACE",')
@@ -87,8 +87,8 @@ def test_unreadable_manifest_is_one_problem(tmp_path):
     assert len(problems) == 1 and "manifest.json: cannot be read" in problems[0]
 
 
-def test_tables_outside_the_given_catalog_are_reported(small):
+def test_tables_outside_the_given_catalog_are_reported(small_output):
     """Validating against a catalog that lacks a generated table names that table."""
-    root, _ = small
+    root, _ = small_output
     problems = validate(root, [SALES_DATA])
     assert "analytics/customer_data: not a table of the catalog" in problems

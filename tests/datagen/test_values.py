@@ -9,16 +9,22 @@ from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
-from datagen.catalog import EVENTS_RAW, DecimalRange, JsonObject, StringList, Timestamp
+from datagen.arrays import distinct_picks, json_string, timestamp_text, uuid_text
+from datagen.catalog import EVENTS_RAW, TABLES
 from datagen.values import (
     Batch,
-    distinct_picks,
+    Choice,
+    DecimalRange,
+    IntRange,
+    JsonObject,
+    SequentialIds,
+    StringList,
+    Timestamp,
+    Uuid,
     draw,
-    json_string,
     recent_days,
-    timestamp_text,
-    uuid_text,
 )
 
 
@@ -106,3 +112,31 @@ def test_json_objects_parse_with_their_keys():
     assert all(list(doc) == keys for doc in documents)
     assert all(isinstance(doc["duration_ms"], int) for doc in documents)
     assert {doc["device"] for doc in documents} == {"desktop", "mobile", "tablet"}
+
+
+def test_every_value_spec_accepts_what_it_draws():
+    """Each spec's check passes on its own draws, for every column of the catalog."""
+    for spec in TABLES:
+        partitioning = spec.partitioning
+        period = partitioning.period_bounds(partitioning.values()[0]) if partitioning else None
+        drawn = batch(500, period=period)
+        for column in spec.columns:
+            array = column.values.draw(drawn)
+            assert column.values.check(array, period, 42) is None, (spec.key, column.name)
+
+
+def test_value_specs_reject_values_they_cannot_draw():
+    """Out-of-range numbers, unknown options, bad UUIDs and foreign JSON keys are reported."""
+    assert "outside [1, 5]" in IntRange(1, 5).check(pa.array([0, 3]), None, 42)
+    assert "outside [10, inf]" in SequentialIds(10).check(pa.array([9]), None, 42)
+    assert "'c' is not one it can take" in Choice(("a", "b")).check(pa.array(["c"]), None, 42)
+    assert "is not a UUID" in Uuid().check(pa.array(["not-a-uuid"]), None, 42)
+    spec = JsonObject((("n", IntRange(1, 2)),))
+    assert "n is not a int" in spec.check(pa.array(['{"n": "1"}']), None, 42)
+    assert "is not an object with the keys ['n']" in spec.check(pa.array(['{"m": 1}']), None, 42)
+
+
+def test_draw_refuses_what_is_not_a_value_spec():
+    """Drawing from something that is not a value spec names it."""
+    with pytest.raises(TypeError, match="'text' is not a value spec"):
+        draw("text", batch())

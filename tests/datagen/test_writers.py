@@ -11,7 +11,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.orc as pa_orc
 import pyarrow.parquet as pq
-import pytest
 from pyiceberg.table import StaticTable
 
 from datagen.catalog import (
@@ -20,22 +19,20 @@ from datagen.catalog import (
     EVENTS_RAW,
     METRICS_ORC,
     SALES_DATA,
-    TABLES,
-    Format,
 )
+from datagen.kinds.csv import CsvKind
 from datagen.pools import pool
-from datagen.writers import CsvWriter, writer_for
 from tests.datagen.conftest import S3_LOCATION
 
 
 def data_files(manifest, spec):
-    return [f for f in manifest.files if f.key.startswith(spec.prefix + "/") and f.kind == "data"]
+    return [f for f in manifest.files_of(manifest.table(spec.key)) if f.kind == "data"]
 
 
-def test_parquet_encodings_engines_read(small):
+def test_parquet_encodings_engines_read(small_output):
     """Parquet: int32 for int, int64 for bigint, decimal(10,2), microsecond (not INT96/nano)
     timestamps, Snappy, and no partition columns inside the files."""
-    root, manifest = small
+    root, manifest = small_output
     for spec in (SALES_DATA, EVENTS_RAW):
         for file in data_files(manifest, spec):
             parquet = pq.ParquetFile(root / file.key)
@@ -59,28 +56,34 @@ def test_parquet_encodings_engines_read(small):
     assert (columns["amount"].precision, columns["amount"].scale) == (10, 2)
 
 
-def test_partitioned_tables_have_hive_folders_equal_to_values(small):
-    """2–3 partitions per partitioned table, `key=value/` folders whose text is the value."""
-    root, manifest = small
-    for spec in (SALES_DATA, EVENTS_RAW, ACCESS_LOGS):
-        table = manifest.table(spec.name)
-        assert 2 <= len(table.partitions) <= 3, spec.name
-        for partition in table.partitions:
-            folder = "/".join(f"{k}={v}" for k, v in partition.values.items())
-            assert partition.prefix == f"{spec.prefix}/{folder}/"
-            assert (root / partition.prefix).is_dir()
+def test_partitioned_tables_have_hive_folders_equal_to_values(small_output):
+    """3 partitions per partitioned table, `key=value/` folders whose text is the value."""
+    root, manifest = small_output
+    daily = ["date=2024-12-29", "date=2024-12-30", "date=2024-12-31"]
+    expected = [
+        (SALES_DATA, ["year=2024/month=10", "year=2024/month=11", "year=2024/month=12"]),
+        (EVENTS_RAW, daily),
+        (ACCESS_LOGS, daily),
+    ]
+    for spec, folders in expected:
+        table = manifest.table(spec.key)
+        assert [p.path for p in table.partitions] == folders, spec.name
+        for partition, folder in zip(table.partitions, folders, strict=True):
+            assert partition.location == f"file://{root}/{spec.key}/{folder}/"
+            (file,) = manifest.files_in(table, partition)
+            assert file.key.startswith(f"{spec.key}/{folder}/") and (root / file.key).is_file()
             assert partition.rows > 0 and partition.files == 1
         assert sum(p.rows for p in table.partitions) == 1000
-    assert [p.values for p in manifest.table("sales_data").partitions] == [
+    assert [p.values for p in manifest.table(SALES_DATA.key).partitions] == [
         {"year": "2024", "month": "10"},
         {"year": "2024", "month": "11"},
         {"year": "2024", "month": "12"},
     ]
 
 
-def test_sales_values_are_plausible(small):
+def test_sales_values_are_plausible(small_output):
     """Order ids are unique, amounts positive with two decimals, statuses from the enum."""
-    root, manifest = small
+    root, manifest = small_output
     rows = pa.concat_tables(pq.read_table(root / f.key) for f in data_files(manifest, SALES_DATA))
     ids = rows["order_id"].to_pylist()
     assert len(set(ids)) == len(ids) == 1000
@@ -90,10 +93,10 @@ def test_sales_values_are_plausible(small):
     assert len(statuses) >= 5
 
 
-def test_orc_is_compressed_in_catalog_column_order(small):
+def test_orc_is_compressed_in_catalog_column_order(small_output):
     """ORC: compressed, columns in the catalog's order (Athena reads by position), tags a
     list of strings."""
-    root, manifest = small
+    root, manifest = small_output
     (file,) = data_files(manifest, METRICS_ORC)
     orc = pa_orc.ORCFile(str(root / file.key))
     assert orc.compression != "UNCOMPRESSED"
@@ -104,9 +107,9 @@ def test_orc_is_compressed_in_catalog_column_order(small):
     assert all(1 <= len(tags) <= 4 for tags in table["tags"].to_pylist())
 
 
-def test_csv_has_header_and_text_timestamps(small):
+def test_csv_has_header_and_text_timestamps(small_output):
     """CSV: a header of the catalog's column names; timestamps as `yyyy-MM-dd HH:mm:ss` text."""
-    root, manifest = small
+    root, manifest = small_output
     names = [c.name for c in ACCESS_LOGS.columns]
     total = 0
     for file in data_files(manifest, ACCESS_LOGS):
@@ -121,9 +124,9 @@ def test_csv_has_header_and_text_timestamps(small):
     assert total == 1000
 
 
-def test_user_agents_with_commas_and_quotes_round_trip_through_csv(small):
+def test_user_agents_with_commas_and_quotes_round_trip_through_csv(small_output):
     """Values with commas and quotes come back unchanged through a quote-honouring reader."""
-    root, manifest = small
+    root, manifest = small_output
     agents = set(pool("user_agent", manifest.seed).to_pylist())
     read_back = []
     for file in data_files(manifest, ACCESS_LOGS):
@@ -141,7 +144,7 @@ def test_csv_writer_quotes_by_rfc_4180(tmp_path):
         [pa.array(values), pa.array([str(i) for i in range(6)])], schema=schema
     )
     path = tmp_path / "quoted.csv"
-    CsvWriter().write_file(path, schema, [batch])
+    CsvKind().write_file(path, schema, [batch])
     raw = path.read_text(encoding="utf-8")
     assert '"a, ""b"""' in raw and "\\" not in raw
     with path.open(newline="", encoding="utf-8") as handle:
@@ -150,16 +153,17 @@ def test_csv_writer_quotes_by_rfc_4180(tmp_path):
     assert [row[0] for row in rows[1:]] == values
 
 
-def test_iceberg_local_copy_loads_with_pyiceberg(small):
+def test_iceberg_local_copy_loads_with_pyiceberg(small_output):
     """The default output is itself an Iceberg v2 table: StaticTable loads and scans it."""
-    root, manifest = small
-    table_entry = manifest.table(CUSTOMER_DATA.name)
+    root, manifest = small_output
+    table_entry = manifest.table(CUSTOMER_DATA.key)
     assert table_entry.metadata_location.startswith(
         f"file://{root}/analytics/customer_data/metadata/"
     )
     table = StaticTable.from_metadata(table_entry.metadata_location)
     assert table.metadata.format_version == 2
-    assert table.location() == table_entry.location == f"file://{root}/analytics/customer_data"
+    assert table.location() == f"file://{root}/analytics/customer_data"
+    assert table_entry.location == f"file://{root}/analytics/customer_data/"
     rows = table.scan().to_arrow()
     assert rows.num_rows == 1000
     assert rows.schema.names == [c.name for c in CUSTOMER_DATA.columns]
@@ -172,7 +176,7 @@ def test_iceberg_local_copy_loads_with_pyiceberg(small):
 def test_iceberg_files_name_the_upload_location_only(for_upload):
     """Metadata, manifest list and manifests carry absolute s3:// paths, never the local folder."""
     root, manifest = for_upload
-    table_entry = manifest.table(CUSTOMER_DATA.name)
+    table_entry = manifest.table(CUSTOMER_DATA.key)
     assert table_entry.metadata_location.startswith(
         f"{S3_LOCATION}/analytics/customer_data/metadata/"
     )
@@ -193,18 +197,9 @@ def test_iceberg_files_name_the_upload_location_only(for_upload):
     assert manifest_list.removeprefix(S3_LOCATION + "/") in {f.key for f in manifest.files}
 
 
-def test_every_format_has_a_writer_and_unknown_ones_fail_loudly():
-    """Each catalog format has a writer; an unknown format names the formats that exist."""
-    assert {spec.format for spec in TABLES} == set(Format)
-    for spec in TABLES:
-        assert writer_for(spec.format) is writer_for(spec.format.value)
-    with pytest.raises(KeyError, match="the formats are: parquet, orc, csv, iceberg"):
-        writer_for("avro")
-
-
-def test_content_types(small):
+def test_content_types(small_output):
     """Objects carry the content type of their format."""
-    _, manifest = small
+    _, manifest = small_output
     by_kind = {(f.format, f.kind): f.content_type for f in manifest.files}
     assert by_kind[("parquet", "data")] == "application/vnd.apache.parquet"
     assert by_kind[("orc", "data")] == "application/octet-stream"

@@ -1,4 +1,5 @@
-"""The schema of DESIGN.md ("Schema the migrations create"), written out as data.
+"""The schema aws2openstack persists (PostgreSQL 15, as its own migration `24d8e3b192ac`
+creates it), written out as data.
 
 This is the independent statement the migrated database is compared with: types as
 PostgreSQL reports them through SQLAlchemy's inspector, nullability, server defaults,

@@ -106,7 +106,7 @@ def _type_name(column: dict) -> str:
 
 
 def test_migrated_schema_equals_the_design(fresh_database):
-    """Columns, types, nullability, defaults, indexes and foreign keys match DESIGN.md."""
+    """Columns, types, nullability, defaults, indexes and foreign keys match schema_spec."""
     command.upgrade(alembic_config(fresh_database), "head")
     engine = engine_for(fresh_database)
     try:

@@ -86,7 +86,8 @@ def _emulated(request, tmp_path_factory) -> Iterator[Deployment]:
     """The program's outputs, its AWS resources in moto, its schema in the test server."""
     endpoint_url = request.getfixturevalue("moto_server")
     server = request.getfixturevalue("postgres_server")
-    from components.schema_migration import SchemaMigrationProvider, migrations_hash
+    from components.local_database import psql_command
+    from components.schema_migration import SchemaMigrationProvider, migration_inputs
 
     saved = {k: os.environ.get(k) for k in ("DOCKER_HOST", "TESTENV_CACHE_DIR")}
     with FakeDocker() as docker:
@@ -104,13 +105,7 @@ def _emulated(request, tmp_path_factory) -> Iterator[Deployment]:
 
     database = server.create_database()
     url = server.url(database)
-    created = SchemaMigrationProvider().create(
-        {
-            "database_url": url,
-            "migrations_hash": migrations_hash(MIGRATIONS_DIR),
-            "script_location": str(MIGRATIONS_DIR),
-        }
-    )
+    created = SchemaMigrationProvider().create(migration_inputs(url, MIGRATIONS_DIR))
     outputs = dict(run.outputs)
     outputs.update(
         {
@@ -118,7 +113,7 @@ def _emulated(request, tmp_path_factory) -> Iterator[Deployment]:
             "POSTGRES_PORT": server.port,
             "POSTGRES_DB": database,
             "SCHEMA_REVISION": created.outs["revision"],
-            "PSQL_COMMAND": f"psql -h 127.0.0.1 -p {server.port} -U {server.user} -d {database}",
+            "PSQL_COMMAND": psql_command(server.user, server.port, database),
         }
     )
     try:

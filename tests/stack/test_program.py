@@ -24,7 +24,7 @@ PROVIDER = "pulumi:providers:aws"
 
 
 @pytest.fixture
-def small(program_env, free_port) -> ProgramRun:
+def small_run(program_env, free_port) -> ProgramRun:
     return run_program({"postgresPort": free_port})
 
 
@@ -49,9 +49,9 @@ def generated_manifest(run: ProgramRun) -> Manifest:
     return Manifest.load(files_dir / "manifest.json")
 
 
-def test_small_stack_resource_counts(small):
+def test_small_stack_resource_counts(small_run):
     """Small: a bucket and each setting, 2 databases, 5 tables, 9 partitions, an object per file."""
-    counts = small.count_by_type()
+    counts = small_run.count_by_type()
     assert counts[PROVIDER] == 1
     assert counts[BUCKET] == 1
     for setting in (
@@ -65,20 +65,21 @@ def test_small_stack_resource_counts(small):
     assert counts[DATABASE] == 2
     assert counts[TABLE] == 5
     assert counts[PARTITION] == 9  # 3 partitioned tables x 3 partitions
-    keys = {unwrap(o.inputs)["key"] for o in small.of_type(OBJECT)}
-    manifest = generated_manifest(small)
+    keys = {unwrap(o.inputs)["key"] for o in small_run.of_type(OBJECT)}
+    manifest = generated_manifest(small_run)
     assert keys == {f.key for f in manifest.files} | {"_testenv/ground-truth.json"}
     assert counts[OBJECT] == len(manifest.files) + 1
 
 
-def test_databases_and_tables_of_the_test_stack(small):
+def test_databases_and_tables_of_the_test_stack(small_run):
     """The test stack declares test_analytics and test_logs with their five tables, each ready."""
-    assert {unwrap(r.inputs)["name"] for r in small.of_type(DATABASE)} == {
+    assert {unwrap(r.inputs)["name"] for r in small_run.of_type(DATABASE)} == {
         "test_analytics",
         "test_logs",
     }
     tables = {
-        (unwrap(r.inputs)["databaseName"], unwrap(r.inputs)["name"]) for r in small.of_type(TABLE)
+        (unwrap(r.inputs)["databaseName"], unwrap(r.inputs)["name"])
+        for r in small_run.of_type(TABLE)
     }
     assert tables == {
         ("test_analytics", "sales_data"),
@@ -87,7 +88,7 @@ def test_databases_and_tables_of_the_test_stack(small):
         ("test_logs", "events_raw"),
         ("test_logs", "access_logs"),
     }
-    for table in small.of_type(TABLE):
+    for table in small_run.of_type(TABLE):
         assert unwrap(table.inputs)["parameters"]["migration_readiness"] == "ready"
 
 
@@ -102,17 +103,17 @@ def test_two_stacks_share_no_physical_name(program_env, free_port):
     )
 
 
-def test_every_aws_resource_uses_the_tagged_provider(small, monkeypatch):
+def test_every_aws_resource_uses_the_tagged_provider(small_run, monkeypatch):
     """One eu-central-1 provider carries the project's default tags; every AWS resource uses it."""
-    provider = small.one(PROVIDER)
-    tags = default_tags(small)
+    provider = small_run.one(PROVIDER)
+    tags = default_tags(small_run)
     assert tags["Project"] == "aws2openstack"
     assert tags["Environment"] == "test"
     assert tags["ManagedBy"] == "pulumi"
     assert tags["Lifecycle"] == "ephemeral"
     assert tags["Owner"]
     assert unwrap(provider.inputs)["region"] == "eu-central-1"
-    for resource in small.resources:
+    for resource in small_run.resources:
         if resource.type.startswith("aws:"):
             assert resource.provider.startswith(provider.urn + "::"), resource.name
 
@@ -123,13 +124,13 @@ def test_owner_tag_comes_from_config(program_env, free_port):
     assert default_tags(run)["Owner"] == "alice@example.com"
 
 
-def test_bucket_is_private_encrypted_tls_only_and_expiring(small):
+def test_bucket_is_private_encrypted_tls_only_and_expiring(small_run):
     """The bucket blocks public access, enforces ownership, uses AES256, expires, denies non-TLS."""
-    bucket = unwrap(small.one(BUCKET).inputs)
+    bucket = unwrap(small_run.one(BUCKET).inputs)
     assert bucket["forceDestroy"] is True
     assert len(bucket["bucket"]) <= 63
 
-    block = unwrap(small.one(S3 + "bucketPublicAccessBlock:BucketPublicAccessBlock").inputs)
+    block = unwrap(small_run.one(S3 + "bucketPublicAccessBlock:BucketPublicAccessBlock").inputs)
     assert all(
         block[k] is True
         for k in (
@@ -139,25 +140,25 @@ def test_bucket_is_private_encrypted_tls_only_and_expiring(small):
             "restrictPublicBuckets",
         )
     )
-    ownership = unwrap(small.one(S3 + "bucketOwnershipControls:BucketOwnershipControls").inputs)
+    ownership = unwrap(small_run.one(S3 + "bucketOwnershipControls:BucketOwnershipControls").inputs)
     assert ownership["rule"]["objectOwnership"] == "BucketOwnerEnforced"
 
     sse = unwrap(
-        small.one(
+        small_run.one(
             S3 + "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
         ).inputs
     )
     assert sse["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
 
     rules = unwrap(
-        small.one(S3 + "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs
+        small_run.one(S3 + "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs
     )["rules"]
     assert any(r.get("expiration", {}).get("days") == 7 and r["status"] == "Enabled" for r in rules)
     assert any(
         r.get("abortIncompleteMultipartUpload", {}).get("daysAfterInitiation") == 1 for r in rules
     )
 
-    policy = json.loads(unwrap(small.one(S3 + "bucketPolicy:BucketPolicy").inputs)["policy"])
+    policy = json.loads(unwrap(small_run.one(S3 + "bucketPolicy:BucketPolicy").inputs)["policy"])
     statement = policy["Statement"][0]
     arn = f"arn:aws:s3:::{bucket['bucket']}"
     assert statement["Effect"] == "Deny" and statement["Principal"] == "*"
@@ -191,10 +192,10 @@ def test_tls_only_policy_can_be_left_off_for_the_emulator(program_env, free_port
     assert run.count_by_type()[OBJECT] == len(generated_manifest(run).files) + 1
 
 
-def test_bucket_settings_are_applied_one_after_another(small):
+def test_bucket_settings_are_applied_one_after_another(small_run):
     """Each bucket setting depends on the bucket and on the setting declared before it."""
     chain = [
-        small.one(S3 + t)
+        small_run.one(S3 + t)
         for t in (
             "bucketOwnershipControls:BucketOwnershipControls",
             "bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -203,49 +204,50 @@ def test_bucket_settings_are_applied_one_after_another(small):
             "bucketPolicy:BucketPolicy",
         )
     ]
-    bucket = small.one(BUCKET)
+    bucket = small_run.one(BUCKET)
     for before, after in zip(chain, chain[1:], strict=False):
         assert after.depends_on(before), f"{after.name} does not wait for {before.name}"
     assert all(setting.depends_on(bucket) for setting in chain)
 
 
-def test_graph_tables_on_databases_partitions_on_tables_objects_on_bucket(small):
+def test_graph_tables_on_databases_partitions_on_tables_objects_on_bucket(small_run):
     """Tables wait on databases, partitions on tables, objects on bucket+SSE; Glue on no object."""
-    databases = {unwrap(r.inputs)["name"]: r for r in small.of_type(DATABASE)}
+    databases = {unwrap(r.inputs)["name"]: r for r in small_run.of_type(DATABASE)}
     tables = {}
-    for table in small.of_type(TABLE):
+    for table in small_run.of_type(TABLE):
         inputs = unwrap(table.inputs)
         assert table.depends_on(databases[inputs["databaseName"]]), table.name
         assert "databaseName" in table.property_dependencies
         tables[(inputs["databaseName"], inputs["name"])] = table
-    for partition in small.of_type(PARTITION):
+    for partition in small_run.of_type(PARTITION):
         inputs = unwrap(partition.inputs)
         assert partition.depends_on(tables[(inputs["databaseName"], inputs["tableName"])])
-    bucket = small.one(BUCKET)
-    encryption = small.one(
+    bucket = small_run.one(BUCKET)
+    encryption = small_run.one(
         S3 + "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
     )
-    for obj in small.of_type(OBJECT):
+    for obj in small_run.of_type(OBJECT):
         assert obj.depends_on(bucket) and obj.depends_on(encryption), obj.name
-    objects = {r.urn for r in small.of_type(OBJECT)}
-    for resource in small.of_type(TABLE) + small.of_type(PARTITION) + small.of_type(DATABASE):
+    objects = {r.urn for r in small_run.of_type(OBJECT)}
+    catalog = small_run.of_type(TABLE) + small_run.of_type(PARTITION) + small_run.of_type(DATABASE)
+    for resource in catalog:
         assert not (resource.dependencies & objects), f"{resource.name} waits for uploads"
 
 
-def test_components_parent_their_children(small):
+def test_components_parent_their_children(small_run):
     """Every AWS resource except the provider has a project component as its parent."""
-    for resource in small.resources:
+    for resource in small_run.resources:
         if resource.type.startswith("aws:") and resource.type != PROVIDER:
             assert "aws2openstack:testenv:" in resource.parent, resource.name
 
 
-def test_objects_carry_the_generated_files(small):
+def test_objects_carry_the_generated_files(small_run):
     """Each object uploads its generated file; the ground-truth object holds the output itself."""
-    for obj in small.of_type(OBJECT):
+    for obj in small_run.of_type(OBJECT):
         inputs = unwrap(obj.inputs)
         if inputs["key"] == "_testenv/ground-truth.json":
             truth = json.loads(inputs["content"])
-            assert truth == small.outputs["TESTENV_GROUND_TRUTH"]
+            assert truth == small_run.outputs["TESTENV_GROUND_TRUTH"]
             continue
         source = inputs["source"]
         assert source[rpc._special_sig_key] == rpc._special_asset_sig
@@ -254,29 +256,29 @@ def test_objects_carry_the_generated_files(small):
         assert inputs["contentType"]
 
 
-def test_iceberg_table_names_its_metadata_in_this_stacks_bucket(small):
+def test_iceberg_table_names_its_metadata_in_this_stacks_bucket(small_run):
     """The Iceberg table's metadata_location is an uploaded .metadata.json in the stack's bucket."""
-    bucket = unwrap(small.one(BUCKET).inputs)["bucket"]
+    bucket = unwrap(small_run.one(BUCKET).inputs)["bucket"]
     iceberg = next(
         unwrap(t.inputs)
-        for t in small.of_type(TABLE)
+        for t in small_run.of_type(TABLE)
         if unwrap(t.inputs)["name"] == "customer_data"
     )
     location = iceberg["parameters"]["metadata_location"]
     assert iceberg["parameters"]["table_type"] == "ICEBERG"
     assert location.startswith(f"s3://{bucket}/analytics/customer_data/metadata/")
     assert location.endswith(".metadata.json")
-    keys = {unwrap(o.inputs)["key"] for o in small.of_type(OBJECT)}
+    keys = {unwrap(o.inputs)["key"] for o in small_run.of_type(OBJECT)}
     assert location.removeprefix(f"s3://{bucket}/") in keys
 
 
-def test_outputs_work_as_an_env_file(small):
+def test_outputs_work_as_an_env_file(small_run):
     """Outputs are env-var names giving region, bucket, tables, ground truth and a secret DB URL."""
-    for name in small.outputs:
+    for name in small_run.outputs:
         assert re.match(r"^[A-Z_][A-Z0-9_]*$", name), name
-    out = small.outputs
+    out = small_run.outputs
     assert out["AWS_REGION"] == out["AWS_DEFAULT_REGION"] == "eu-central-1"
-    assert out["TESTENV_BUCKET"] == unwrap(small.one(BUCKET).inputs)["bucket"]
+    assert out["TESTENV_BUCKET"] == unwrap(small_run.one(BUCKET).inputs)["bucket"]
     assert out["TESTENV_GLUE_DATABASES"] == "test_analytics,test_logs"
     tables = out["TESTENV_TABLES"]
     assert set(tables) == {"test_analytics", "test_logs"}
@@ -289,7 +291,7 @@ def test_outputs_work_as_an_env_file(small):
         out["TESTENV_GROUND_TRUTH_URI"]
         == f"s3://{out['TESTENV_BUCKET']}/_testenv/ground-truth.json"
     )
-    assert "DATABASE_URL" in small.secret_outputs
+    assert "DATABASE_URL" in small_run.secret_outputs
     assert out["DATABASE_URL"].startswith("postgresql")
     assert {"POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_CONTAINER", "PSQL_COMMAND"} <= set(out)
     assert "mock-Password" not in out["PSQL_COMMAND"]
@@ -336,11 +338,13 @@ def test_a_second_run_declares_identical_inputs(program_env, free_port, tmp_path
     assert differing == []
 
 
-def test_the_database_part_does_not_wait_for_aws(small):
+def test_the_database_part_does_not_wait_for_aws(small_run):
     """No docker, random or component resource of the database part depends on any AWS resource."""
-    aws = {r.urn for r in small.resources if r.type.startswith("aws:")}
+    aws = {r.urn for r in small_run.resources if r.type.startswith("aws:")}
     local = [
-        r for r in small.resources if r.type.startswith(("docker:", "random:", "pulumi-python:"))
+        r
+        for r in small_run.resources
+        if r.type.startswith(("docker:", "random:", "pulumi-python:"))
     ]
     assert local, "the database part is declared"
     for resource in local:
@@ -348,9 +352,9 @@ def test_the_database_part_does_not_wait_for_aws(small):
         assert not (waits_for & aws), f"{resource.name} waits for AWS"
 
 
-def test_the_longest_chain_is_the_bucket_settings(small):
+def test_the_longest_chain_is_the_bucket_settings(small_run):
     """The longest dependency chain is the bucket followed by its five settings, six deep."""
-    depth = graph_depth(small)
+    depth = graph_depth(small_run)
     assert depth["depth"] == 6
     assert depth["chain"] == [
         "Bucket",

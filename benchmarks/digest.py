@@ -1,0 +1,114 @@
+"""Digests of what the program declares and generates, to prove a refactoring changed nothing.
+
+For each profile (``default`` is the stack with no profile set) the program runs under the
+suite's Pulumi mocks (``tests/stack/program.py``) in a fresh process with an empty
+generator cache, and two sha256 digests are printed:
+
+- ``resources``: every registered resource's URN (type, name and parent chain), type,
+  name and inputs as canonical JSON (sorted keys), sorted; a file asset is replaced by
+  the sha256 of its bytes and the checkout's and the cache's paths by placeholders, so
+  two checkouts compare equal;
+- ``files``: every generated file (the manifest's entries): its key and its bytes;
+- ``outputs``: the stack outputs as canonical JSON.
+
+    uv run --no-sync python benchmarks/digest.py [--profiles default,small,medium,large]
+
+Run it on two commits: equal digests mean the same seed still gives byte-identical files,
+identical resource inputs and identical outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILES = {"default": {}, "small": {"profile": "small"}, "medium": {"profile": "medium"}}
+PROFILES["large"] = {"profile": "large"}
+# A fixed port: it is an input of the container, so it must not differ between runs.
+PORT = 55431
+
+_CHILD = r"""
+import hashlib, json, os, sys
+from pathlib import Path
+from pulumi.runtime import rpc
+from tests.stack.fake_docker import FakeDocker
+from tests.stack.program import run_program
+
+root, cache = sys.argv[2], os.environ["TESTENV_CACHE_DIR"]
+with FakeDocker() as docker:
+    os.environ["DOCKER_HOST"] = docker.host
+    run = run_program(json.loads(sys.argv[1]))
+
+def canonical(value):
+    if isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_asset_sig:
+        return {"asset-sha256": hashlib.sha256(Path(value["path"]).read_bytes()).hexdigest()}
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    if isinstance(value, str):
+        return value.replace(cache, "<cache>").replace(root, "<root>")
+    return value
+
+lines = sorted(
+    json.dumps(
+        {"urn": r.urn, "type": r.type, "name": r.name, "inputs": canonical(r.inputs)},
+        sort_keys=True,
+    )
+    for r in run.resources
+)
+resources = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+files = hashlib.sha256()
+entries = [p for p in Path(cache).iterdir() if not p.name.startswith(".")]
+assert len(entries) == 1, entries
+manifest = json.loads((entries[0] / "manifest.json").read_text())
+keys = sorted(f["key"] for f in manifest["files"])
+for key in keys:
+    data = (entries[0] / key).read_bytes()
+    files.update(key.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+outputs = json.dumps(canonical(run.outputs), sort_keys=True, default=str)
+print(json.dumps({"resources": resources, "files": files.hexdigest(),
+                  "outputs": hashlib.sha256(outputs.encode()).hexdigest(),
+                  "count": len(lines), "file_count": len(keys)}))
+"""
+
+
+def digest(config: dict[str, str]) -> dict:
+    with tempfile.TemporaryDirectory(prefix="digest-") as cache:
+        env = dict(os.environ, TESTENV_CACHE_DIR=cache, PYTHONPATH=str(ROOT))
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, json.dumps(config), str(ROOT)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+    if done.returncode != 0:
+        raise SystemExit(f"{config}: the program failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", default=",".join(PROFILES))
+    args = parser.parse_args(argv)
+    for profile in args.profiles.split(","):
+        config = {**PROFILES[profile], "postgresPort": str(PORT)}
+        result = digest(config)
+        print(
+            f"{profile:8} resources {result['resources']} ({result['count']})"
+            f"  files {result['files']} ({result['file_count']})"
+            f"  outputs {result['outputs']}",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

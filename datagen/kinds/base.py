@@ -1,0 +1,71 @@
+"""The interface of a table kind, and what a kind's writer reports."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from datagen.catalog import Format, TableSpec
+    from datagen.manifest import Manifest, TableEntry
+    from datagen.rows import TablePlan
+
+PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet"
+OCTET_STREAM = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    key: str
+    """The path below the output root, which is also the object's S3 key."""
+    kind: str
+    """``data`` for rows; ``metadata``, ``manifest-list`` or ``manifest`` for Iceberg."""
+    content_type: str
+    rows: int | None = None
+    partition: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class WrittenTable:
+    files: list[WrittenFile]
+    metadata_location: str | None = None
+
+
+class TableKind(ABC):
+    """Everything that differs between two kinds of table.
+
+    A kind's module imports its writer's and reader's libraries inside the methods that
+    use them: shaping Glue definitions must stay cheap.
+    """
+
+    format: ClassVar[Format]
+    is_iceberg: ClassVar[bool] = False
+    """Ground truth: whether an assessment should see an Iceberg table."""
+
+    # --- files -----------------------------------------------------------------------
+
+    @abstractmethod
+    def write_table(self, plan: TablePlan, root: Path) -> WrittenTable:
+        """Write the table's files below ``root`` and say what was written."""
+
+    @abstractmethod
+    def check_table(
+        self, root: Path, manifest: Manifest, entry: TableEntry, spec: TableSpec
+    ) -> list[str]:
+        """Read the table back with its real reader; what differs from ``spec`` and ``entry``."""
+
+    # --- the Glue definition -----------------------------------------------------------
+
+    @abstractmethod
+    def storage_descriptor(self, location: str, columns: list[dict[str, str]]) -> dict[str, Any]:
+        """The storage descriptor of the table, or of one partition, at ``location``."""
+
+    @abstractmethod
+    def table_parameters(self, entry: TableEntry) -> dict[str, str]:
+        """The Glue table parameters the kind adds to the catalog's own."""
+
+    def partition_parameters(self) -> dict[str, str]:
+        """The Glue partition parameters (only kinds with Hive partitions have any)."""
+        raise TypeError(f"{self.format} tables have no Glue partitions")
