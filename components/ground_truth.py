@@ -1,10 +1,10 @@
 """Ground truth: what the stack created, for the assessment tool's own tests.
 
 One JSON document lists the databases, tables, formats, columns, partition keys and
-values, row counts, file counts and bytes, and the readiness each table is expected to
-get. It is a stack output (``TESTENV_GROUND_TRUTH``) and an object in the bucket
-(``GROUND_TRUTH_KEY``). It is derived from the table catalog and the manifest only, so
-it is byte-identical from one ``pulumi up`` to the next.
+values, row counts, file counts and bytes, and the findings each table is expected to
+get (``components.findings``). It is a stack output (``TESTENV_GROUND_TRUTH``) and an
+object in the bucket (``GROUND_TRUTH_KEY``). It is derived from the table catalog and
+the manifest only, so it is byte-identical from one ``pulumi up`` to the next.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from components import glue_shapes, naming
+from components import findings, glue_shapes, naming
 from datagen.catalog import Format, TableSpec, roles
 from datagen.manifest import Manifest
 
 GROUND_TRUTH_KEY = "_testenv/ground-truth.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def _objects_by_table(manifest: Manifest) -> dict[str, list[dict[str, Any]]]:
@@ -73,7 +73,11 @@ def ground_truth(
                     "files": table.files,
                     "bytes": table.bytes,
                     "objects": objects.get(spec.prefix, []),
-                    "expected_readiness": spec.parameters.get("migration_readiness", "unknown"),
+                    "labels": dict(spec.parameters),
+                    "expected": findings.expected(
+                        findings.registered_table(spec, bucket, table.metadata_location)
+                    ),
+                    "rules_version": findings.RULES_VERSION,
                 }
             )
             totals["tables"] += 1
