@@ -47,10 +47,10 @@ SHA-256 collides in 80 bits: for ``k`` stacks the chance is below
 1. ``env_name`` is injective. Canonical envs never end in ``_`` plus 16 digest
    characters and digested envs always do, so the two kinds never meet (``dev-alice``
    -> ``dev_alice_<D>``, while a stack literally named ``dev_alice_<D>`` is not
-   canonical and gets ``dev_alice_<D>_<D'>``). Two canonical envs are equal only if
-   the stack names are. Two digested envs are equal only if their last 16 characters,
-   the digests of the full stack names, are equal: any part cut from the label is
-   still inside the digest, so truncation loses nothing.
+   canonical and gets its cut label plus its own digest). Two canonical envs are
+   equal only if the stack names are. Two digested envs are equal only if their last
+   16 characters, the digests of the full stack names, are equal: any part cut from
+   the label is still inside the digest, so truncation loses nothing.
 2. The bucket is injective over envs. ``_`` -> ``-`` is reversible (an env has no
    ``-``). Kept slugs are shorter than ``L``, shortened ones exactly ``L`` long, so a
    kept slug never equals a shortened one, whatever it looks like. Two shortened slugs
@@ -61,7 +61,7 @@ SHA-256 collides in 80 bits: for ``k`` stacks the chance is below
    determines its role and hence its env. Container and volume names are a fixed
    prefix and suffix around the reversible slug.
 
-Lengths: ``<env>`` <= 40; databases <= 40 + 9 characters (Glue allows 255); buckets
+Lengths: ``<env>`` <= 40; databases <= 40 + 10 characters (Glue allows 255); buckets
 <= 63 and valid S3 names (lowercase letters, digits, single ``-``; letter or digit at
 both ends); container and volume names <= 63 and valid Docker names.
 """
