@@ -1,11 +1,11 @@
 """Ground truth: what the stack created, for the assessment tool's own tests.
 
 One JSON document lists the databases, tables, formats, columns, partition keys and
-values, row counts, file counts and bytes, and the readiness each table is expected to
-get. It is a stack output (``TESTENV_GROUND_TRUTH``) and an object in the bucket
-(``GROUND_TRUTH_KEY``). It is derived from the table specs and the manifest only, so
-it is byte-identical from one ``pulumi up`` to the next; the other stack outputs
-(``components.outputs``) are derived from it.
+values, row counts, file counts and bytes, and the findings each table is expected to
+get (``components.findings``). It is a stack output (``TESTENV_GROUND_TRUTH``) and an
+object in the bucket (``GROUND_TRUTH_KEY``). It is derived from the table specs and the
+manifest only, so it is byte-identical from one ``pulumi up`` to the next; the other
+stack outputs (``components.outputs``) are derived from it.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from components import glue_shapes, naming
+from components import findings, glue_shapes, naming
 from datagen.catalog import TableSpec
 from datagen.kinds import kind_for
 from datagen.manifest import Manifest
 
 GROUND_TRUTH_KEY = "_testenv/ground-truth.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def ground_truth(
@@ -66,7 +66,9 @@ def ground_truth(
                     "objects": [
                         {"key": file.key, "bytes": file.bytes} for file in manifest.files_of(table)
                     ],
-                    "expected_readiness": table.readiness,
+                    "labels": dict(spec.parameters),
+                    "expected": findings.expected(findings.registered_table(spec, table)),
+                    "rules_version": findings.RULES_VERSION,
                 }
             )
             totals["tables"] += 1

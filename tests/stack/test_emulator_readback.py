@@ -12,6 +12,7 @@ import json
 import pyarrow.compute as pc
 import pytest
 
+from components import findings
 from tests.stack import aws_emulator
 from tests.stack.program import run_program
 from tests.support.glue_reader import list_tables, read_table, schema_problems
@@ -51,6 +52,28 @@ def test_every_table_reads_back_through_its_glue_definition(deployed):
                     assert pc.sum(mask).as_py() == partition["rows"], partition["values"]
             checked += 1
     assert checked == 5
+
+
+def test_the_rules_give_the_documents_findings_for_every_table_read_back(deployed):
+    """The rules on each table as Glue returns it equal the document's expected findings."""
+    run, applied, _ = deployed
+    truth = run.outputs["TESTENV_GROUND_TRUTH"]
+    readiness = {}
+    for database in truth["databases"]:
+        for table in database["tables"]:
+            read = applied.glue.get_table(DatabaseName=database["name"], Name=table["name"])
+            assert findings.expected(read["Table"]) == table["expected"], table["name"]
+            assert table["rules_version"] == findings.RULES_VERSION
+            assert table["labels"] == {"migration_readiness": "ready"}
+            assert "expected_readiness" not in table
+            readiness[table["name"]] = table["expected"]["readiness"]
+    assert readiness == {
+        "sales_data": "NEEDS_CONVERSION",
+        "events_raw": "NEEDS_CONVERSION",
+        "metrics_orc": "NEEDS_CONVERSION",
+        "customer_data": "READY",
+        "access_logs": "UNKNOWN",
+    }
 
 
 def test_partitions_are_two_or_three_per_partitioned_table(deployed):

@@ -50,7 +50,12 @@ def test_databases_and_tables_follow_the_manifest():
         True,
         METADATA,
     )
-    assert sales["expected_readiness"] == customer["expected_readiness"] == "ready"
+    assert sales["labels"]["migration_readiness"] == customer["labels"]["migration_readiness"]
+    assert (sales["expected"]["readiness"], customer["expected"]["readiness"]) == (
+        "NEEDS_CONVERSION",
+        "READY",
+    )
+    assert "expected_readiness" not in sales
 
 
 def test_tables_of_the_same_name_keep_their_own_objects():
