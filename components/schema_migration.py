@@ -291,9 +291,9 @@ def wait_for_server(
             if refusal is not None:
                 sqlstate, fix = refusal
                 raise ConnectionRefused(
-                    f"PostgreSQL at {target.address} rejected user {target.user!r} for "
-                    f"database {target.database!r} (SQLSTATE {sqlstate}, not retried): "
-                    f"{last}. Fix: {fix}"
+                    f"PostgreSQL at {target.address} refused user {target.user!r} on "
+                    f"database {target.database!r} (SQLSTATE {sqlstate}, permanent, not "
+                    f"retried): {last}. Fix: {fix}"
                 ) from None
         rest = min(bounds.retry_pause - (clock() - attempt_started), deadline - clock())
         if rest > 0:

@@ -274,8 +274,8 @@ def test_a_rejected_password_fails_at_once_without_leaking_it(postgres_server):
     pauses = _Pauses()
     with pytest.raises(ConnectionRefused) as failure:
         wait_for_server(target, pause=pauses)
-    assert "rejected user" in str(failure.value)
-    assert "SQLSTATE 28P01, not retried" in str(failure.value)
+    assert "refused user 'testenv'" in str(failure.value)
+    assert "SQLSTATE 28P01, permanent, not retried" in str(failure.value)
     assert "WrongPasswordValue123" not in str(failure.value)
     assert pauses.calls == []
 
