@@ -5,18 +5,27 @@ Python provider process, which unpickles the provider from the state. The provid
 holds no state and lives in this importable module, so it is pickled by reference and
 the process imports it from the installed project.
 
-- **create / update** wait for the server (bounded retries), run Alembic's ``upgrade head``
-  in-process and record the revision the database is at as ``revision``.
+- **create / update** wait for the server, run Alembic's ``upgrade head`` in-process and
+  record the revision the database is at as ``revision``.
 - **diff** asks for an update only when the migration scripts change (``migrations_hash``,
-  a SHA-256 of ``migrations/env.py`` and ``migrations/versions``) or the database it points
+  a SHA-256 of the directory's ``env.py`` and ``versions/``) or the database it points
   at does; otherwise a second ``pulumi up`` does not touch the database.
 - **delete** does nothing: the schema lives in the container's volume, which the same
   ``pulumi destroy`` removes.
 
-The database URL is a secret input. It is passed to Alembic through ``Config.attributes``
-(never an environment variable, file or log line); no output carries it, and every error
-message has the password removed. Each revision runs in its own transaction, so a failed
-revision leaves the database at the revision before it, and the error names both.
+Every wait is bounded, by the constants below, and each error states the bound it hit:
+the connection attempts together by ``CONNECT_DEADLINE_SECONDS`` (each by
+``CONNECT_TIMEOUT_SECONDS``), a lock held by another session by ``LOCK_TIMEOUT_SECONDS``,
+one statement by ``STATEMENT_TIMEOUT_SECONDS``. A refusal that retrying cannot change (no
+such database, a rejected password or user) fails at the first attempt.
+
+The scripts are the bundled ``migrations/`` or, with config ``migrationsDir``, another
+checkout's Alembic directory. The database URL is a secret input. The bundled ``env.py``
+takes it from ``Config.attributes`` (never an environment variable, file or log line);
+another directory's ``env.py`` gets it as ``sqlalchemy.url`` and, while it runs in this
+process, as ``DATABASE_URL``. No output carries it, and every error message has the
+password removed. Each revision runs in its own transaction, so a failed revision leaves
+the database at the revision before it, and the error names both.
 """
 
 from __future__ import annotations

@@ -58,10 +58,10 @@ def test_an_external_env_py_gets_the_bounded_session(fresh_database, tmp_path):
     directory = make_external_alembic(tmp_path)
     SchemaMigrationProvider().create(props_for(fresh_database, directory))
     with psycopg.connect(fresh_database) as conn:
-        row = conn.execute("SELECT lock_timeout, statement_timeout, application_name "
+        row = conn.execute("SELECT extract(epoch FROM lock_timeout::interval), "
+                           "extract(epoch FROM statement_timeout::interval), application_name "
                            "FROM session_bounds").fetchone()
-    assert row == (f"{sm.LOCK_TIMEOUT_SECONDS}s", f"{sm.STATEMENT_TIMEOUT_SECONDS // 60}min",
-                   sm.APPLICATION_NAME)
+    assert row == (sm.LOCK_TIMEOUT_SECONDS, sm.STATEMENT_TIMEOUT_SECONDS, sm.APPLICATION_NAME)
 
 
 def test_database_url_is_set_only_while_the_external_env_py_runs(fresh_database, tmp_path,
