@@ -69,6 +69,13 @@ def stack_outputs(stack: str, outputs_file: str | None) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
+def migrations_dir(request) -> Path:
+    """The Alembic directory the checked stack migrates with (``--migrations-dir``)."""
+    given = request.config.getoption("--migrations-dir")
+    return (ROOT / given).resolve() if given else MIGRATIONS_DIR
+
+
+@pytest.fixture(scope="session")
 def deployment(request, tmp_path_factory) -> Iterator[Deployment]:
     stack = request.config.getoption("--stack")
     outputs_file = request.config.getoption("--outputs")
@@ -104,11 +111,12 @@ def _emulated(request, tmp_path_factory) -> Iterator[Deployment]:
 
     database = server.create_database()
     url = server.url(database)
+    scripts = request.getfixturevalue("migrations_dir")
     created = SchemaMigrationProvider().create(
         {
             "database_url": url,
-            "migrations_hash": migrations_hash(MIGRATIONS_DIR),
-            "script_location": str(MIGRATIONS_DIR),
+            "migrations_hash": migrations_hash(scripts),
+            "script_location": str(scripts),
         }
     )
     outputs = dict(run.outputs)
