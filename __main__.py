@@ -84,7 +84,7 @@ if cfg.database:
             host_port=cfg.database.host_port,
             database=cfg.database.database,
             user=cfg.database.user,
-            migrations_dir=str(PROJECT_DIR / "migrations"),
+            migrations_dir=cfg.database.migrations_dir,
         ),
     )
 

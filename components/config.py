@@ -77,6 +77,8 @@ class DatabaseSettings:
     host_port: int
     database: str
     user: str
+    migrations_dir: Path = PROJECT_FILE.parent / "migrations"
+    """The Alembic directory the schema is migrated with (``migrationsDir``), absolute."""
 
 
 @dataclass(frozen=True)
@@ -313,6 +315,7 @@ def load(
                 "a PostgreSQL identifier (lowercase, digits, _; at most 63)",
                 "testuser",
             ),
+            migrations_dir=_migrations_dir(reader, project_file.parent),
         )
 
     aws = _aws_settings(aws_config, reader.problems)
@@ -340,6 +343,30 @@ def load(
         aws=aws,
         database=database,
     )
+
+
+def _migrations_dir(reader: _Reader, project_dir: Path) -> Path:
+    """``migrationsDir`` resolved against the project directory, checked to hold Alembic's
+    ``env.py`` and ``versions/`` (the migration would fail on them only after the container)."""
+    raw = (reader.raw("migrationsDir") or "").strip() or "migrations"
+    path = (project_dir / Path(raw).expanduser()).resolve()
+    missing = [name for name, present in (("env.py", (path / "env.py").is_file()),
+                                          ("versions/", (path / "versions").is_dir()))
+               if not present]
+    if not path.is_dir():
+        problem = "no such directory"
+    elif missing:
+        problem = "it has no " + " and no ".join(missing)
+    else:
+        return path
+    reader.fail(
+        "migrationsDir", raw,
+        f"an Alembic directory holding env.py and versions/, absolute or relative to "
+        f"{project_dir} ({path}: {problem}); pulumi config rm migrationsDir uses the bundled "
+        f"migrations/",
+        "../aws2openstack/alembic",
+    )
+    return path
 
 
 def _local_user() -> str:

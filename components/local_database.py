@@ -39,7 +39,8 @@ class LocalDatabaseArgs:
     user: str
     """The database's owner, the user in ``DATABASE_URL``."""
     migrations_dir: str | Path
-    """The Alembic directory (``env.py``, ``versions/``) the schema is migrated with."""
+    """The Alembic directory (``env.py``, ``versions/``) the schema is migrated with: the
+    bundled ``migrations/`` or config ``migrationsDir``."""
     image: str = POSTGRES_IMAGE
     """The PostgreSQL 15 image, pinned to a patch release."""
 

@@ -5,25 +5,37 @@ Python provider process, which unpickles the provider from the state. The provid
 holds no state and lives in this importable module, so it is pickled by reference and
 the process imports it from the installed project.
 
-- **create / update** wait for the server (bounded retries), run Alembic's ``upgrade head``
-  in-process and record the revision the database is at as ``revision``.
+- **create / update** wait for the server, run Alembic's ``upgrade head`` in-process and
+  record the revision the database is at as ``revision``.
 - **diff** asks for an update only when the migration scripts change (``migrations_hash``,
-  a SHA-256 of ``migrations/env.py`` and ``migrations/versions``) or the database it points
+  a SHA-256 of the directory's ``env.py`` and ``versions/``) or the database it points
   at does; otherwise a second ``pulumi up`` does not touch the database.
 - **delete** does nothing: the schema lives in the container's volume, which the same
   ``pulumi destroy`` removes.
 
-The database URL is a secret input. It is passed to Alembic through ``Config.attributes``
-(never an environment variable, file or log line); no output carries it, and every error
-message has the password removed. Each revision runs in its own transaction, so a failed
-revision leaves the database at the revision before it, and the error names both.
+Every wait is bounded, by the constants below, and each error states the bound it hit:
+the connection attempts together by ``CONNECT_DEADLINE_SECONDS`` (each by
+``CONNECT_TIMEOUT_SECONDS``), a lock held by another session by ``LOCK_TIMEOUT_SECONDS``,
+one statement by ``STATEMENT_TIMEOUT_SECONDS``. A refusal that retrying cannot change (no
+such database, a rejected password or user) fails at the first attempt.
+
+The scripts are the bundled ``migrations/`` or, with config ``migrationsDir``, another
+checkout's Alembic directory. The database URL is a secret input. The bundled ``env.py``
+takes it from ``Config.attributes`` (never an environment variable, file or log line);
+another directory's ``env.py`` gets it as ``sqlalchemy.url`` and, while it runs in this
+process, as ``DATABASE_URL``. No output carries it, and every error message has the
+password removed. Each revision runs in its own transaction, so a failed revision leaves
+the database at the revision before it, and the error names both.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,9 +58,31 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime import rpc
 
-CONNECT_ATTEMPTS = 60
-CONNECT_TIMEOUT_SECONDS = 1
+BUNDLED_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+# Every wait of the migration is bounded by one of these; the errors and docs/database.md
+# state them. They are read when a migration runs (``Bounds.current()``), so tests lower
+# them by patching the module.
+CONNECT_TIMEOUT_SECONDS = 5
+"""Bound of one connection attempt (libpq ``connect_timeout``)."""
+CONNECT_DEADLINE_SECONDS = 60
+"""Bound of all connection attempts together, pauses included."""
+RETRY_PAUSE_SECONDS = 1.0
+"""Least time from the start of one attempt to the start of the next."""
+LOCK_TIMEOUT_SECONDS = 10
+"""Bound of one wait for a lock that another session holds (``lock_timeout``)."""
+STATEMENT_TIMEOUT_SECONDS = 600
+"""Bound of one SQL statement of a revision (``statement_timeout``)."""
+MIN_CONNECT_TIMEOUT_SECONDS = 2
+"""libpq treats a ``connect_timeout`` below 2 as 2, so no attempt is bounded tighter."""
+STATE_READ_LOCK_TIMEOUT_SECONDS = 1
+"""Bound of the lock wait when reading the revision after a failure (for the message only)."""
+APPLICATION_NAME = "aws2openstack-testenv-migration"
+"""How the migration's session shows in ``pg_stat_activity``."""
+
 _REDACTED = "***"
+_LOCK_NOT_AVAILABLE = "55P03"
+_QUERY_CANCELED = "57014"
 
 
 class MigrationError(RuntimeError):
@@ -56,7 +90,79 @@ class MigrationError(RuntimeError):
 
 
 class ServerUnreachable(MigrationError):
-    """The server did not accept connections within the bounded retries."""
+    """The server did not accept a connection before the connection deadline."""
+
+
+class ConnectionRefused(MigrationError):
+    """The server answered and refused for a reason that retrying cannot change."""
+
+
+class LockWaitTimeout(MigrationError):
+    """A revision waited longer than ``lock_timeout`` for a lock another session holds."""
+
+
+class StatementTimeout(MigrationError):
+    """A statement of a revision ran longer than ``statement_timeout``."""
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The time bounds of one migration run, in seconds."""
+
+    connect_timeout: int
+    connect_deadline: float
+    retry_pause: float
+    lock_timeout: float
+    statement_timeout: float
+
+    def __post_init__(self) -> None:
+        if self.connect_timeout < MIN_CONNECT_TIMEOUT_SECONDS:
+            raise ValueError(f"connect_timeout must be at least {MIN_CONNECT_TIMEOUT_SECONDS} s")
+        if self.connect_deadline < self.connect_timeout:
+            raise ValueError("the connection deadline must be at least one connect_timeout")
+        if min(self.lock_timeout, self.statement_timeout) <= 0:
+            raise ValueError("lock_timeout and statement_timeout must be positive")
+
+    @classmethod
+    def current(cls) -> Bounds:
+        """The module's bounds as they are now."""
+        return cls(connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                   connect_deadline=CONNECT_DEADLINE_SECONDS,
+                   retry_pause=RETRY_PAUSE_SECONDS,
+                   lock_timeout=LOCK_TIMEOUT_SECONDS,
+                   statement_timeout=STATEMENT_TIMEOUT_SECONDS)
+
+
+# Connection errors carry no SQLSTATE in psycopg (libpq gives only the text), so the
+# server's messages for each permanent refusal are matched instead.
+_PERMANENT_REFUSALS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("3D000", re.compile(r'database "[^"]*" does not exist'),
+     "the database does not exist on this server. The image creates it only when it "
+     "initialises an empty volume, so a volume made with another postgresDatabase keeps "
+     "the old name: set postgresDatabase back (pulumi config get postgresDatabase), or "
+     "remove the volume (pulumi destroy) and run pulumi up again"),
+    ("28P01", re.compile(r"password authentication failed"),
+     "the password does not match. The image sets it only when it initialises an empty "
+     "volume, so a volume made by an earlier stack keeps the old one: remove the volume "
+     "(pulumi destroy, or docker volume rm aws2openstack-<env>-pgdata with the container "
+     "stopped) and run pulumi up again"),
+    ("28000", re.compile(r'role "[^"]*" does not exist|no pg_hba\.conf entry|'
+                         r"is not permitted to log in"),
+     "the server does not let this user log in. A volume made with another postgresUser "
+     "keeps the old user: set postgresUser back, or remove the volume (pulumi destroy) and "
+     "run pulumi up again"),
+    ("42501", re.compile(r"permission denied for database"),
+     "the user may not connect to this database: GRANT CONNECT ON DATABASE to it, or "
+     "remove the volume (pulumi destroy) and run pulumi up again"),
+)
+
+
+def permanent_refusal(message: str) -> tuple[str, str] | None:
+    """``(SQLSTATE, what to do)`` when ``message`` is a refusal that retrying cannot fix."""
+    for sqlstate, pattern, fix in _PERMANENT_REFUSALS:
+        if pattern.search(message):
+            return sqlstate, fix
+    return None
 
 
 @dataclass(frozen=True)
@@ -103,12 +209,42 @@ class Target:
                                    database=self.database)
         return url.render_as_string(hide_password=False)
 
+    def bounded_url(self, bounds: Bounds, lock_timeout: float | None = None) -> str:
+        """The psycopg 3 URL whose every session carries the timeouts of ``bounds``.
+
+        The timeouts travel in the URL's query (``connect_timeout``, and ``options`` with
+        ``lock_timeout`` and ``statement_timeout`` in milliseconds), so any ``env.py`` that
+        builds its engine from the URL it is given gets them.
+        """
+        lock_ms = round((bounds.lock_timeout if lock_timeout is None else lock_timeout) * 1000)
+        statement_ms = round(bounds.statement_timeout * 1000)
+        url = sa.engine.URL.create(
+            "postgresql+psycopg", username=self.user, password=self.password, host=self.host,
+            port=self.port, database=self.database,
+            query={
+                "connect_timeout": str(bounds.connect_timeout),
+                "options": f"-c lock_timeout={lock_ms} -c statement_timeout={statement_ms}",
+                "application_name": APPLICATION_NAME,
+            },
+        )
+        return url.render_as_string(hide_password=False)
+
     def redact(self, text: str) -> str:
         """``text`` with the password (raw or URL-quoted) replaced by ``***``."""
         for secret in {self.password, quote(self.password, safe="")}:
             if secret:
                 text = text.replace(secret, _REDACTED)
         return text
+
+
+def alembic_directory_problem(directory: Path) -> str | None:
+    """What keeps ``directory`` from being an Alembic script directory, or ``None``."""
+    if not directory.is_dir():
+        return "no such directory"
+    missing = [name for name, present in (("env.py", (directory / "env.py").is_file()),
+                                          ("versions/", (directory / "versions").is_dir()))
+               if not present]
+    return f"no {' and no '.join(missing)}" if missing else None
 
 
 def migration_files(migrations_dir: Path) -> list[Path]:
@@ -142,52 +278,101 @@ def migration_inputs(database_url: Any, migrations_dir: str | Path) -> dict[str,
 
 def wait_for_server(
     target: Target,
-    attempts: int = CONNECT_ATTEMPTS,
-    interval: float = CONNECT_TIMEOUT_SECONDS,
+    bounds: Bounds | None = None,
     pause: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> int:
     """Connect until the server answers; return the attempt that succeeded.
 
-    Each attempt waits at most ``interval`` seconds; a refused connection waits out the
-    rest of the interval before the next one, so ``attempts`` bounds the total time.
-    A rejected password is not retried.
+    Each attempt waits at most ``connect_timeout`` (never past the deadline), and a new
+    attempt starts only while a whole attempt still fits before ``connect_deadline``, so
+    the wait ends within the deadline. A refusal that retrying cannot change (no such
+    database, a rejected password or user) fails at the first attempt.
     """
+    bounds = bounds or Bounds.current()
+    started = clock()
+    deadline = started + bounds.connect_deadline
+    attempt = 0
     last = "no attempt made"
-    for attempt in range(1, attempts + 1):
-        started = clock()
+    while attempt == 0 or deadline - clock() >= MIN_CONNECT_TIMEOUT_SECONDS:
+        attempt += 1
+        attempt_started = clock()
+        timeout = max(MIN_CONNECT_TIMEOUT_SECONDS,
+                      min(bounds.connect_timeout, int(deadline - attempt_started)))
         try:
             with psycopg.connect(host=target.host, port=target.port, user=target.user,
                                  password=target.password, dbname=target.database,
-                                 connect_timeout=max(1, round(interval))):
+                                 connect_timeout=timeout, application_name=APPLICATION_NAME):
                 return attempt
         except psycopg.OperationalError as err:
-            last = target.redact(str(err).strip())
-            if "authentication failed" in last:
-                raise MigrationError(
-                    f"PostgreSQL at {target.address} rejected user {target.user!r}: {last}"
+            last = target.redact(" ".join(str(err).split()))
+            refusal = permanent_refusal(last)
+            if refusal is not None:
+                sqlstate, fix = refusal
+                raise ConnectionRefused(
+                    f"PostgreSQL at {target.address} refused user {target.user!r} on "
+                    f"database {target.database!r} (SQLSTATE {sqlstate}, permanent, not "
+                    f"retried): {last}. Fix: {fix}"
                 ) from None
-        if attempt < attempts:
-            pause(max(0.0, interval - (clock() - started)))
+        rest = min(bounds.retry_pause - (clock() - attempt_started), deadline - clock())
+        if rest > 0:
+            pause(rest)
+    elapsed = clock() - started
     raise ServerUnreachable(
-        f"PostgreSQL at {target.address} (database {target.database!r}) did not accept "
-        f"connections after {attempts} attempts over about {attempts * interval:.0f} s; "
-        f"last error: {last}"
+        f"PostgreSQL at {target.address} (database {target.database!r}) did not accept a "
+        f"connection within the {bounds.connect_deadline:g} s connection deadline: "
+        f"{attempt} attempt(s) over {elapsed:.1f} s, each bounded by connect_timeout = "
+        f"{bounds.connect_timeout} s; last error: {last}"
     )
 
 
-def alembic_config(script_location: str | Path, target: Target) -> Config:
-    """An Alembic ``Config`` for ``script_location`` that carries the URL in memory only."""
+def is_bundled(script_location: str | Path) -> bool:
+    """Whether ``script_location`` is this project's own ``migrations/``."""
+    return Path(script_location).resolve() == BUNDLED_MIGRATIONS
+
+
+def alembic_config(script_location: str | Path, url: str) -> Config:
+    """An Alembic ``Config`` for ``script_location`` that carries ``url`` in memory.
+
+    The bundled ``env.py`` reads ``attributes["url"]``; another directory's ``env.py``
+    (an aws2openstack checkout) commonly reads ``sqlalchemy.url``, which is set too.
+    """
     config = Config()
     config.set_main_option("script_location", str(script_location))
-    config.attributes["url"] = target.sqlalchemy_url
+    config.attributes["url"] = url
     config.attributes["configure_logger"] = False
+    if not is_bundled(script_location):
+        # ConfigParser interpolates '%': the URL's quoted characters must be doubled.
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
-def current_revision(target: Target) -> str | None:
+@contextmanager
+def database_url_env(script_location: str | Path, url: str) -> Iterator[None]:
+    """``DATABASE_URL`` set to ``url`` while an external ``env.py`` runs, then restored.
+
+    Alembic runs in this process, so the variable is seen by that ``env.py`` only and by
+    no child process; the bundled ``env.py`` does not need it and does not get it.
+    """
+    if is_bundled(script_location):
+        yield
+        return
+    before = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = before
+
+
+def current_revision(target: Target, bounds: Bounds | None = None,
+                     lock_timeout: float | None = None) -> str | None:
     """The revision in ``alembic_version`` (``None`` for an unmigrated database)."""
-    engine = sa.create_engine(target.sqlalchemy_url, poolclass=sa.pool.NullPool)
+    url = target.bounded_url(bounds or Bounds.current(), lock_timeout)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
@@ -204,24 +389,59 @@ def _revision_after(config: Config, current: str | None) -> str:
     return "unknown"
 
 
-def upgrade_to_head(script_location: str | Path, target: Target) -> str | None:
+def _sqlstate(err: BaseException) -> str | None:
+    """The SQLSTATE of the database error behind ``err`` (through SQLAlchemy's wrapper)."""
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        state = getattr(getattr(current, "orig", None), "sqlstate", None)
+        state = state or getattr(current, "sqlstate", None)
+        if state:
+            return state
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def upgrade_to_head(script_location: str | Path, target: Target,
+                    bounds: Bounds | None = None) -> str | None:
     """Run ``alembic upgrade head``; return the revision the database is then at."""
-    config = alembic_config(script_location, target)
+    bounds = bounds or Bounds.current()
+    config = alembic_config(script_location, target.bounded_url(bounds))
     try:
-        command.upgrade(config, "head")
+        with database_url_env(script_location, target.bounded_url(bounds)):
+            command.upgrade(config, "head")
     except Exception as err:
         try:
-            reached = current_revision(target)
+            # Only for the message: a short lock wait, as the lock may still be held.
+            reached = current_revision(target, bounds, STATE_READ_LOCK_TIMEOUT_SECONDS)
             failed = _revision_after(config, reached)
             state = f"the database stays at revision {reached or 'base (no tables)'}"
         except Exception:
             failed, state = "unknown", "its current revision could not be read"
         detail = target.redact(f"{type(err).__name__}: {err}")
-        raise MigrationError(
-            f"alembic upgrade head on {target.redacted} failed in revision {failed}; "
-            f"{state}. {detail}"
-        ) from None
-    return current_revision(target)
+        sqlstate = _sqlstate(err)
+        where = f"alembic upgrade head on {target.redacted}"
+        if sqlstate == _LOCK_NOT_AVAILABLE:
+            raise LockWaitTimeout(
+                f"{where} gave up in revision {failed} after waiting {bounds.lock_timeout:g} s "
+                f"(lock_timeout) for a lock that another session holds on a table it changes "
+                f"or on alembic_version; {state}. Fix: find that session with psql "
+                f"\"$DATABASE_URL\" -c \"SELECT pid, state, xact_start, query FROM "
+                f"pg_stat_activity WHERE datname = '{target.database}' AND pid <> "
+                f"pg_backend_pid()\", let it finish or end it (SELECT "
+                f"pg_terminate_backend(<pid>)), then run pulumi up again. {detail}"
+            ) from None
+        if sqlstate == _QUERY_CANCELED:
+            raise StatementTimeout(
+                f"{where} cancelled a statement of revision {failed} after "
+                f"{bounds.statement_timeout:g} s (statement_timeout); {state}. Fix: make the "
+                f"revision cheaper (batch large updates), or run it once by hand without "
+                f"the bound (DATABASE_URL=... uv run alembic upgrade head), then run pulumi "
+                f"up again. {detail}"
+            ) from None
+        raise MigrationError(f"{where} failed in revision {failed}; {state}. {detail}") from None
+    return current_revision(target, bounds)
 
 
 def _url(props: dict[str, Any]) -> Any:
@@ -232,8 +452,9 @@ def _url(props: dict[str, Any]) -> Any:
 
 def _migrate(props: dict[str, Any]) -> dict[str, Any]:
     target = Target.from_url(_url(props))
-    wait_for_server(target)
-    revision = upgrade_to_head(props["script_location"], target)
+    bounds = Bounds.current()
+    wait_for_server(target, bounds)
+    revision = upgrade_to_head(props["script_location"], target, bounds)
     return {
         "revision": revision,
         "migrations_hash": props["migrations_hash"],
@@ -255,9 +476,10 @@ class SchemaMigrationProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = []
         location = news.get("script_location")
-        if not location or not (Path(location) / "env.py").is_file():
+        problem = alembic_directory_problem(Path(location)) if location else "no directory"
+        if problem:
             failures.append(CheckFailure(
-                "script_location", f"{location!r} is not an Alembic directory (no env.py)"))
+                "script_location", f"{location!r} is not an Alembic directory ({problem})"))
         url = _url(news)
         if isinstance(url, str) and "://" in url and _redacted_target(url) is None:
             failures.append(CheckFailure("database_url", "not a PostgreSQL URL"))

@@ -22,3 +22,9 @@ def pytest_addoption(parser):
         default=None,
         help="smoke suite: read the stack outputs from this JSON file instead of the Pulumi CLI",
     )
+    group.addoption(
+        "--migrations-dir",
+        default=None,
+        help="smoke suite: the stack's migrationsDir (relative to the project), whose head "
+        "SCHEMA_REVISION must be; default the bundled migrations/",
+    )

@@ -1,9 +1,12 @@
-"""The schema aws2openstack persists (PostgreSQL 15, as its own migration `24d8e3b192ac`
-creates it), written out as data.
+"""The schema at Alembic head (what aws2openstack persists, PostgreSQL 15, as its own
+migration `24d8e3b192ac` creates it, nullability included), written out as data.
 
 This is the independent statement the migrated database is compared with: types as
 PostgreSQL reports them through SQLAlchemy's inspector, nullability, server defaults,
-indexes and foreign keys (with their ``ON DELETE`` rule).
+indexes and foreign keys (with their ``ON DELETE`` rule). The tables and columns are
+those of the design's "Schema the migrations create"; nullability follows aws2openstack's
+own initial migration (revision ``24d8e3b192ac``), which declares the columns listed in
+``NOT_NULL_SINCE_0002`` NOT NULL (``0002_not_null_parity`` made them so here).
 """
 
 from __future__ import annotations
@@ -74,9 +77,9 @@ SCHEMA: dict[str, Table] = {
             "id": ID,
             "assessment_id": OWNER,
             "template_id": Col(UUID),
-            "terraform_output_path": Col(TEXT),
-            "target_catalog_type": varchar(50),
-            "status": varchar(20),
+            "terraform_output_path": Col(TEXT, nullable=False),
+            "target_catalog_type": varchar(50, nullable=False),
+            "status": varchar(20, nullable=False),
             "metadata": Col(JSON),
             "created_at": CREATED_AT,
         },
@@ -88,11 +91,11 @@ SCHEMA: dict[str, Table] = {
         columns={
             "id": ID,
             "assessment_id": OWNER,
-            "resource_type": varchar(50),
-            "resource_id": Col(UUID),
-            "job_type": varchar(50),
+            "resource_type": varchar(50, nullable=False),
+            "resource_id": Col(UUID, nullable=False),
+            "job_type": varchar(50, nullable=False),
             "aws_job_id": varchar(255),
-            "status": varchar(20),
+            "status": varchar(20, nullable=False),
             "started_at": Col(TSTZ),
             "completed_at": Col(TSTZ),
             "bytes_copied": Col("BIGINT"),
@@ -112,8 +115,8 @@ SCHEMA: dict[str, Table] = {
         columns={
             "id": ID,
             "migration_job_id": OWNER,
-            "validation_type": varchar(50),
-            "status": varchar(20),
+            "validation_type": varchar(50, nullable=False),
+            "status": varchar(20, nullable=False),
             "source_value": Col(TEXT),
             "target_value": Col(TEXT),
             "difference": Col(TEXT),
@@ -126,7 +129,7 @@ SCHEMA: dict[str, Table] = {
         columns={
             "id": ID,
             "assessment_id": OWNER,
-            "database_name": varchar(255),
+            "database_name": varchar(255, nullable=False),
             "description": Col(TEXT),
             "location_uri": Col(TEXT),
             "table_count": Col("INTEGER", nullable=False),
@@ -139,15 +142,15 @@ SCHEMA: dict[str, Table] = {
             "id": ID,
             "database_id": OWNER,
             "assessment_id": OWNER,
-            "table_name": varchar(255),
-            "table_format": varchar(50),
-            "storage_location": Col(TEXT),
+            "table_name": varchar(255, nullable=False),
+            "table_format": varchar(50, nullable=False),
+            "storage_location": Col(TEXT, nullable=False),
             "estimated_size_gb": Col("NUMERIC(12, 2)"),
             "partition_keys": Col(TEXT_ARRAY),
-            "column_count": Col("INTEGER"),
+            "column_count": Col("INTEGER", nullable=False),
             "last_updated": Col(TSTZ),
-            "is_iceberg": Col("BOOLEAN"),
-            "migration_readiness": varchar(20),
+            "is_iceberg": Col("BOOLEAN", nullable=False),
+            "migration_readiness": varchar(20, nullable=False),
             "notes": Col(TEXT_ARRAY),
         },
         indexes={("database_id",), ("assessment_id",), ("migration_readiness",),
@@ -159,8 +162,8 @@ SCHEMA: dict[str, Table] = {
         columns={
             "id": ID,
             "assessment_id": OWNER,
-            "role_name": varchar(255),
-            "role_arn": Col(TEXT),
+            "role_name": varchar(255, nullable=False),
+            "role_arn": Col(TEXT, nullable=False),
             "policy_document": Col(JSON),
             "used_by_services": Col(TEXT_ARRAY),
         },
@@ -170,7 +173,7 @@ SCHEMA: dict[str, Table] = {
         columns={
             "id": ID,
             "assessment_id": OWNER,
-            "vpc_id": varchar(50),
+            "vpc_id": varchar(50, nullable=False),
             "subnet_ids": Col(TEXT_ARRAY),
             "security_group_ids": Col(TEXT_ARRAY),
             "resource_type": varchar(50),
@@ -178,4 +181,16 @@ SCHEMA: dict[str, Table] = {
         },
         foreign_keys={"assessment_id": ("assessments", CASCADE)},
     ),
+}
+
+# The 19 columns 0001_initial created nullable and 0002_not_null_parity made NOT NULL.
+NOT_NULL_SINCE_0002: dict[str, tuple[str, ...]] = {
+    "transformation_results": ("terraform_output_path", "target_catalog_type", "status"),
+    "migration_jobs": ("resource_type", "resource_id", "job_type", "status"),
+    "validation_results": ("validation_type", "status"),
+    "glue_databases": ("database_name",),
+    "glue_tables": ("table_name", "table_format", "storage_location", "column_count",
+                    "is_iceberg", "migration_readiness"),
+    "iam_roles": ("role_name", "role_arn"),
+    "vpc_resources": ("vpc_id",),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -17,11 +19,13 @@ from sqlalchemy.dialects import postgresql
 
 from tests.db.conftest import MIGRATIONS, ROOT
 from tests.db.revisions import add_revision
-from tests.db.schema_spec import SCHEMA, Col
+from tests.db.schema_spec import NOT_NULL_SINCE_0002, SCHEMA, Col
 
 pytestmark = pytest.mark.postgres
 
 ALEMBIC_TABLE = "alembic_version"
+HEAD = "0002_not_null_parity"
+INITIAL = "0001_initial"
 
 
 def alembic_config(url: str, script_location: Path = MIGRATIONS) -> Config:
@@ -60,7 +64,7 @@ def test_upgrade_from_base_to_head_creates_every_table(fresh_database):
     command.upgrade(alembic_config(fresh_database), "head")
     assert public_tables(fresh_database) == set(SCHEMA) | {ALEMBIC_TABLE}
     head = ScriptDirectory.from_config(alembic_config(fresh_database)).get_current_head()
-    assert revision_of(fresh_database) == head == "0001_initial"
+    assert revision_of(fresh_database) == head == HEAD
 
 
 def test_upgrade_twice_changes_nothing(fresh_database):
@@ -96,9 +100,9 @@ def test_downgrade_to_base_leaves_no_table(fresh_database):
 def test_there_is_a_single_head():
     """The revision graph has exactly one head, so ``upgrade head`` is unambiguous."""
     script = ScriptDirectory.from_config(alembic_config("postgresql://unused"))
-    assert script.get_heads() == ["0001_initial"]
-    bases = script.get_bases()
-    assert bases == ["0001_initial"]
+    assert script.get_heads() == [HEAD]
+    assert script.get_bases() == [INITIAL]
+    assert [s.revision for s in script.walk_revisions()] == [HEAD, INITIAL]
 
 
 def _type_name(column: dict) -> str:
@@ -142,6 +146,39 @@ def test_migrated_schema_equals_the_design(fresh_database):
         engine.dispose()
 
 
+def insert_required_rows(conn: psycopg.Connection, assessment: object, database: object,
+                         template: object | None = None) -> None:
+    """One row in each child table with every NOT NULL column filled."""
+    conn.execute("INSERT INTO glue_tables (database_id, assessment_id, table_name, table_format, "
+                 "storage_location, column_count, is_iceberg, migration_readiness) "
+                 "VALUES (%s, %s, 'sales_data', 'PARQUET', 's3://b/sales_data/', 6, false, "
+                 "'NEEDS_CONVERSION')", (database, assessment))
+    job = conn.execute("INSERT INTO migration_jobs (assessment_id, resource_type, resource_id, "
+                       "job_type, status) VALUES (%s, 'glue_table', gen_random_uuid(), 'copy', "
+                       "'done') RETURNING id", (assessment,)).fetchone()[0]
+    conn.execute("INSERT INTO validation_results (migration_job_id, validation_type, status) "
+                 "VALUES (%s, 'row_count', 'passed')", (job,))
+    conn.execute("INSERT INTO transformation_results (assessment_id, template_id, "
+                 "terraform_output_path, target_catalog_type, status) "
+                 "VALUES (%s, %s, 'out/main.tf', 'nessie', 'done')", (assessment, template))
+    conn.execute("INSERT INTO iam_roles (assessment_id, role_name, role_arn) VALUES "
+                 "(%s, 'glue-role', 'arn:aws:iam::123456789012:role/glue-role')", (assessment,))
+    conn.execute("INSERT INTO vpc_resources (assessment_id, vpc_id) VALUES (%s, 'vpc-0a1b')",
+                 (assessment,))
+
+
+def insert_assessment(conn: psycopg.Connection) -> tuple[object, object]:
+    """An assessment and one Glue database of it; their ids."""
+    assessment = conn.execute(
+        "INSERT INTO assessments (timestamp, region, aws_account_id, tool_version, services) "
+        "VALUES (now(), 'eu-central-1', '123456789012', '0.1.0', ARRAY['glue']) "
+        "RETURNING id").fetchone()[0]
+    database = conn.execute(
+        "INSERT INTO glue_databases (assessment_id, database_name, table_count) "
+        "VALUES (%s, 'test_analytics', 1) RETURNING id", (assessment,)).fetchone()[0]
+    return assessment, database
+
+
 def test_defaults_and_cascades_work_on_real_rows(fresh_database):
     """Ids and timestamps fill themselves; deleting an assessment removes its children."""
     command.upgrade(alembic_config(fresh_database), "head")
@@ -158,17 +195,9 @@ def test_defaults_and_cascades_work_on_real_rows(fresh_database):
         database = conn.execute(
             "INSERT INTO glue_databases (assessment_id, database_name, table_count) "
             "VALUES (%s, 'test_analytics', 1) RETURNING id", (assessment,)).fetchone()[0]
-        conn.execute("INSERT INTO glue_tables (database_id, assessment_id, table_name) "
-                     "VALUES (%s, %s, 'sales_data')", (database, assessment))
-        job = conn.execute("INSERT INTO migration_jobs (assessment_id, status) VALUES (%s, 'done') "
-                           "RETURNING id", (assessment,)).fetchone()[0]
-        validated = conn.execute("INSERT INTO validation_results (migration_job_id) VALUES (%s) "
-                                 "RETURNING validated_at", (job,)).fetchone()[0]
+        insert_required_rows(conn, assessment, database, template)
+        validated = conn.execute("SELECT validated_at FROM validation_results").fetchone()[0]
         assert validated is not None
-        conn.execute("INSERT INTO transformation_results (assessment_id, template_id) "
-                     "VALUES (%s, %s)", (assessment, template))
-        conn.execute("INSERT INTO iam_roles (assessment_id) VALUES (%s)", (assessment,))
-        conn.execute("INSERT INTO vpc_resources (assessment_id) VALUES (%s)", (assessment,))
         with pytest.raises(psycopg.errors.NotNullViolation):
             with conn.transaction():
                 conn.execute("INSERT INTO glue_databases (assessment_id) VALUES (%s)",
@@ -185,13 +214,13 @@ def test_defaults_and_cascades_work_on_real_rows(fresh_database):
 
 
 def test_failing_revision_leaves_the_previous_revision(fresh_database, migrations_copy):
-    """A revision that fails half-way is rolled back whole; the database stays at 0001."""
-    add_revision(migrations_copy, "0002_broken",
+    """A revision that fails half-way is rolled back whole; the database stays at head."""
+    add_revision(migrations_copy, "0003_broken",
                  ["CREATE TABLE half_done (id int)", "ALTER TABLE no_such_table ADD COLUMN x int"])
     config = alembic_config(fresh_database, migrations_copy)
     with pytest.raises(sa.exc.ProgrammingError, match="no_such_table"):
         command.upgrade(config, "head")
-    assert revision_of(fresh_database) == "0001_initial"
+    assert revision_of(fresh_database) == HEAD
     assert public_tables(fresh_database) == set(SCHEMA) | {ALEMBIC_TABLE}
 
 
@@ -202,12 +231,12 @@ def test_alembic_cli_from_the_repo_root_reads_database_url(fresh_database):
     done = subprocess.run([str(alembic), "upgrade", "head"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert revision_of(fresh_database) == "0001_initial"
+    assert revision_of(fresh_database) == HEAD
     password = fresh_database.split(":")[2].split("@")[0]
     assert password not in done.stdout + done.stderr
     current = subprocess.run([str(alembic), "current"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
-    assert "0001_initial (head)" in current.stdout
+    assert f"{HEAD} (head)" in current.stdout
 
 
 def test_alembic_cli_without_a_url_says_how_to_set_it():
@@ -218,3 +247,136 @@ def test_alembic_cli_without_a_url_says_how_to_set_it():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "no database URL: set DATABASE_URL=postgresql://" in done.stderr
+
+
+# --- 0002_not_null_parity: aws2openstack's nullability -----------------------------------
+
+def catalog_schema(url: str) -> dict[str, list[tuple]]:
+    """The public schema as PostgreSQL's catalog states it: columns, constraints, indexes."""
+    with psycopg.connect(url) as conn:
+        columns = conn.execute(
+            "SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), "
+            "a.attnotnull, pg_get_expr(d.adbin, d.adrelid) "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 "
+            "AND NOT a.attisdropped ORDER BY 1, 2").fetchall()
+        constraints = conn.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+            "ORDER BY 1, 2").fetchall()
+        indexes = conn.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes "
+            "WHERE schemaname = 'public' ORDER BY 1, 2").fetchall()
+    return {"columns": columns, "constraints": constraints, "indexes": indexes}
+
+
+def not_null_columns(url: str) -> set[tuple[str, str]]:
+    return {(table, column) for table, _, column, _, not_null, _
+            in catalog_schema(url)["columns"] if not_null and table != ALEMBIC_TABLE}
+
+
+def test_initial_revision_leaves_the_19_columns_nullable_and_0002_requires_them(fresh_database):
+    """At 0001 the 19 columns are nullable; 0002 makes exactly them NOT NULL, nothing else."""
+    required = {(t, c) for t, columns in NOT_NULL_SINCE_0002.items() for c in columns}
+    assert len(required) == 19
+    spec_not_null = {(t, c) for t, spec in SCHEMA.items()
+                     for c, col in spec.columns.items() if not col.nullable}
+    assert required <= spec_not_null
+    config = alembic_config(fresh_database)
+    command.upgrade(config, INITIAL)
+    at_initial = not_null_columns(fresh_database)
+    assert at_initial == spec_not_null - required
+    command.upgrade(config, HEAD)
+    assert not_null_columns(fresh_database) - at_initial == required
+    assert not_null_columns(fresh_database) == spec_not_null
+
+
+def test_downgrade_of_0002_restores_the_initial_schema_exactly(fresh_database):
+    """Catalog after upgrade head -> downgrade 0001 equals the catalog after upgrade 0001."""
+    config = alembic_config(fresh_database)
+    command.upgrade(config, INITIAL)
+    initial = catalog_schema(fresh_database)
+    command.upgrade(config, "head")
+    assert catalog_schema(fresh_database) != initial
+    command.downgrade(config, INITIAL)
+    assert revision_of(fresh_database) == INITIAL
+    assert catalog_schema(fresh_database) == initial
+
+
+def test_head_rejects_null_in_each_required_column(fresh_database):
+    """Each of the 19 columns refuses NULL at head, as aws2openstack's schema does."""
+    command.upgrade(alembic_config(fresh_database), "head")
+    with psycopg.connect(fresh_database) as conn:
+        assessment, database = insert_assessment(conn)
+        insert_required_rows(conn, assessment, database)
+        refused = []
+        for table, columns in NOT_NULL_SINCE_0002.items():
+            for column in columns:
+                try:
+                    with conn.transaction():
+                        conn.execute(f"UPDATE {table} SET {column} = NULL")
+                except psycopg.errors.NotNullViolation as err:
+                    assert column in str(err)
+                    refused.append((table, column))
+    assert len(refused) == 19
+    assert set(refused) == {(t, c) for t, cs in NOT_NULL_SINCE_0002.items() for c in cs}
+
+
+def test_upgrade_keeps_complete_rows_written_at_0001(fresh_database):
+    """Rows that already fill every required column survive the upgrade unchanged."""
+    config = alembic_config(fresh_database)
+    command.upgrade(config, INITIAL)
+    with psycopg.connect(fresh_database) as conn:
+        assessment, database = insert_assessment(conn)
+        insert_required_rows(conn, assessment, database)
+        before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in SCHEMA}
+    command.upgrade(config, "head")
+    assert revision_of(fresh_database) == HEAD
+    with psycopg.connect(fresh_database) as conn:
+        after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in SCHEMA}
+    assert after == before
+
+
+def test_upgrade_refuses_rows_with_null_naming_each_column_and_count(fresh_database):
+    """NULLs at 0001 stop 0002 before any change, naming table.column, count and the fix."""
+    config = alembic_config(fresh_database)
+    command.upgrade(config, INITIAL)
+    initial = catalog_schema(fresh_database)
+    with psycopg.connect(fresh_database) as conn:
+        assessment, database = insert_assessment(conn)
+        insert_required_rows(conn, assessment, database)
+        for name in ("a", "b", "c"):
+            conn.execute("INSERT INTO glue_tables (database_id, assessment_id, table_name) "
+                         "VALUES (%s, %s, %s)", (database, assessment, name))
+        conn.execute("INSERT INTO vpc_resources (assessment_id) VALUES (%s)", (assessment,))
+    with pytest.raises(RuntimeError, match="required columns NOT NULL") as failure:
+        command.upgrade(config, "head")
+    message = str(failure.value)
+    assert type(failure.value).__name__ == "NullsInRequiredColumns"
+    assert "glue_tables.table_format: 3 row(s) with NULL" in message
+    assert "glue_tables.migration_readiness: 3 row(s) with NULL" in message
+    assert "vpc_resources.vpc_id: 1 row(s) with NULL" in message
+    assert "glue_tables.table_name" not in message, "a filled column was reported"
+    assert "UPDATE vpc_resources SET vpc_id = <value> WHERE vpc_id IS NULL;" in message
+    assert "pulumi up again" in message
+    assert revision_of(fresh_database) == INITIAL
+    assert catalog_schema(fresh_database) == initial
+
+    with psycopg.connect(fresh_database) as conn:
+        conn.execute("DELETE FROM glue_tables WHERE table_format IS NULL")
+        conn.execute("UPDATE vpc_resources SET vpc_id = 'vpc-unknown' WHERE vpc_id IS NULL")
+    command.upgrade(config, "head")
+    assert revision_of(fresh_database) == HEAD
+
+
+def test_offline_sql_of_0002_alters_the_19_columns(fresh_database):
+    """``upgrade --sql`` renders 19 SET NOT NULL statements without querying rows."""
+    config = alembic_config(fresh_database)
+    out = io.StringIO()
+    config.output_buffer = out
+    with contextlib.redirect_stdout(out):
+        command.upgrade(config, f"{INITIAL}:{HEAD}", sql=True)
+    assert out.getvalue().count("SET NOT NULL") == 19
+    assert "count(*)" not in out.getvalue()

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import json
 import os
+import re
 import select
 import socket
 import socketserver
@@ -31,6 +32,8 @@ from pulumi.runtime._serialization import _deserialize
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from components.schema_migration import (
+    Bounds,
+    ConnectionRefused,
     MigrationError,
     SchemaMigrationProvider,
     ServerUnreachable,
@@ -43,6 +46,8 @@ from tests.db.revisions import add_revision
 from tests.support.net import free_port
 
 pytestmark = pytest.mark.postgres
+
+HEAD = "0002_not_null_parity"
 
 
 def props_for(url: str, migrations_dir: Path = MIGRATIONS) -> dict[str, str]:
@@ -76,7 +81,7 @@ def test_create_brings_the_database_to_head_and_records_the_revision(fresh_datab
     """``create`` migrates an empty database; its outputs carry the head and no secret."""
     provider = SchemaMigrationProvider()
     result = provider.create(props_for(fresh_database))
-    assert result.outs["revision"] == "0001_initial" == revision_of(fresh_database)
+    assert result.outs["revision"] == HEAD == revision_of(fresh_database)
     assert {"assessments", "glue_tables", "alembic_version"} <= tables_of(fresh_database)
     target = Target.from_url(fresh_database)
     assert result.outs["target"] == target.redacted == result.id
@@ -102,7 +107,7 @@ def test_diff_asks_for_an_update_when_the_scripts_or_the_database_change(
     """A new revision (new hash), another port or an unknown URL each mean an update."""
     provider = SchemaMigrationProvider()
     outs = provider.create(props_for(fresh_database, migrations_copy)).outs
-    add_revision(migrations_copy, "0002_more", ["CREATE TABLE more_results (id int)"])
+    add_revision(migrations_copy, "0003_more", ["CREATE TABLE more_results (id int)"])
     assert provider.diff("id", outs, props_for(fresh_database, migrations_copy)).changes is True
 
     moved = fresh_database.replace(f":{urlsplit(fresh_database).port}/", ":1/")
@@ -116,12 +121,12 @@ def test_update_applies_a_new_revision(fresh_database, migrations_copy):
     """After a script change, ``update`` runs the new revision and records the new head."""
     provider = SchemaMigrationProvider()
     old = provider.create(props_for(fresh_database, migrations_copy)).outs
-    add_revision(migrations_copy, "0002_more", ["CREATE TABLE more_results (id int)"],
+    add_revision(migrations_copy, "0003_more", ["CREATE TABLE more_results (id int)"],
                  ["DROP TABLE more_results"])
     news = props_for(fresh_database, migrations_copy)
     assert news["migrations_hash"] != old["migrations_hash"]
     updated = provider.update("id", old, news).outs
-    assert updated["revision"] == "0002_more" == revision_of(fresh_database)
+    assert updated["revision"] == "0003_more" == revision_of(fresh_database)
     assert updated["migrations_hash"] == news["migrations_hash"]
     assert "more_results" in tables_of(fresh_database)
     assert provider.diff("id", updated, news).changes is False
@@ -131,17 +136,17 @@ def test_a_failed_revision_is_named_and_the_previous_one_stays(fresh_database, m
     """The error names the failing revision and the kept one, and hides the password."""
     provider = SchemaMigrationProvider()
     old = provider.create(props_for(fresh_database, migrations_copy)).outs
-    add_revision(migrations_copy, "0002_broken",
+    add_revision(migrations_copy, "0003_broken",
                  ["CREATE TABLE half_done (id int)", "SELECT no_such_column FROM assessments"])
     with pytest.raises(MigrationError) as failure:
         provider.update("id", old, props_for(fresh_database, migrations_copy))
     message = str(failure.value)
-    assert "0002_broken" in message
-    assert "stays at revision 0001_initial" in message
+    assert "0003_broken" in message
+    assert f"stays at revision {HEAD}" in message
     assert "no_such_column" in message
     shown = "".join(traceback.format_exception(failure.value))
     assert password_of(fresh_database) not in shown
-    assert revision_of(fresh_database) == "0001_initial"
+    assert revision_of(fresh_database) == HEAD
     assert "half_done" not in tables_of(fresh_database)
 
 
@@ -166,7 +171,7 @@ def test_delete_leaves_the_database_as_it_is(fresh_database):
     provider = SchemaMigrationProvider()
     result = provider.create(props_for(fresh_database))
     provider.delete(result.id, result.outs)
-    assert revision_of(fresh_database) == "0001_initial"
+    assert revision_of(fresh_database) == HEAD
 
 
 def test_check_rejects_a_directory_without_env_py(tmp_path, fresh_database):
@@ -196,18 +201,22 @@ class _Pauses:
             self._action()
 
 
-def test_waiting_for_a_server_that_never_answers_times_out_naming_host_and_port(postgres_server):
-    """Bounded retries, then an error naming 127.0.0.1:<port> and never the password."""
+SHORT = Bounds(connect_timeout=2, connect_deadline=3, retry_pause=1.0, lock_timeout=1,
+               statement_timeout=5)
+
+
+def test_waiting_for_a_port_that_refuses_times_out_naming_host_and_port(postgres_server):
+    """Refused until the deadline, then an error naming 127.0.0.1:<port>, never the password."""
     port = free_port()
     url = postgres_server.url(password="s3cretPassw0rdThatMustNotLeak")
     target = Target.from_url(url.replace(f":{postgres_server.port}/", f":{port}/"))
-    pauses = _Pauses()
     with pytest.raises(ServerUnreachable) as failure:
-        wait_for_server(target, attempts=3, interval=1.0, pause=pauses)
+        wait_for_server(target, SHORT)
     message = str(failure.value)
-    assert f"127.0.0.1:{port}" in message and "after 3 attempts" in message
+    assert f"127.0.0.1:{port}" in message and "within the 3 s connection deadline" in message
     assert "s3cretPassw0rdThatMustNotLeak" not in message
-    assert len(pauses.calls) == 2 and all(0 <= p <= 1.0 for p in pauses.calls)
+    assert re.search(r"\d+ attempt\(s\) over \d+\.\d s, each bounded by connect_timeout = 2 s",
+                     message)
 
 
 class _LateProxy:
@@ -253,7 +262,7 @@ def test_waiting_retries_until_the_server_accepts(postgres_server, postgres_url)
         target = Target.from_url(postgres_url.replace(f":{postgres_server.port}/",
                                                       f":{proxy.port}/"))
         pauses = _Pauses(action=lambda: proxy.open() if len(pauses.calls) == 2 else None)
-        assert wait_for_server(target, attempts=5, interval=1.0, pause=pauses) == 3
+        assert wait_for_server(target, Bounds(2, 30, 1.0, 1, 5), pause=pauses) == 3
         assert len(pauses.calls) == 2
     finally:
         proxy.close()
@@ -263,9 +272,10 @@ def test_a_rejected_password_fails_at_once_without_leaking_it(postgres_server):
     """Wrong credentials are not a slow start: no retries, and the password stays hidden."""
     target = Target.from_url(postgres_server.url(password="WrongPasswordValue123"))
     pauses = _Pauses()
-    with pytest.raises(MigrationError) as failure:
-        wait_for_server(target, attempts=5, interval=1.0, pause=pauses)
-    assert "rejected user" in str(failure.value)
+    with pytest.raises(ConnectionRefused) as failure:
+        wait_for_server(target, pause=pauses)
+    assert "refused user 'testenv'" in str(failure.value)
+    assert "SQLSTATE 28P01, permanent, not retried" in str(failure.value)
     assert "WrongPasswordValue123" not in str(failure.value)
     assert pauses.calls == []
 
@@ -311,7 +321,7 @@ def test_provider_survives_pulumis_serializer(fresh_database):
     provider = load_provider(blob)
     assert type(provider).__name__ == "SchemaMigrationProvider"
     outs = provider.create(props_for(fresh_database)).outs
-    assert outs["revision"] == "0001_initial"
+    assert outs["revision"] == HEAD
     assert provider.diff("id", outs, props_for(fresh_database)).changes is False
 
 
@@ -345,7 +355,7 @@ def test_pulumis_provider_host_runs_it_in_a_separate_process(fresh_database, tmp
                 pytest.fail(f"provider host: {err.code()} {err.details()}\n"
                             f"{host.stderr.read().decode()}")
         outs = rpc.deserialize_properties(created.properties)
-        assert outs["revision"] == "0001_initial" == revision_of(fresh_database)
+        assert outs["revision"] == HEAD == revision_of(fresh_database)
         assert password_of(fresh_database) not in json.dumps(outs) + created.id
         assert diff.changes == proto.DiffResponse.DIFF_NONE
     finally:

@@ -69,6 +69,13 @@ def stack_outputs(stack: str, outputs_file: str | None) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
+def migrations_dir(request) -> Path:
+    """The Alembic directory the checked stack migrates with (``--migrations-dir``)."""
+    given = request.config.getoption("--migrations-dir")
+    return (ROOT / given).resolve() if given else MIGRATIONS_DIR
+
+
+@pytest.fixture(scope="session")
 def deployment(request, tmp_path_factory) -> Iterator[Deployment]:
     stack = request.config.getoption("--stack")
     outputs_file = request.config.getoption("--outputs")
@@ -105,7 +112,8 @@ def _emulated(request, tmp_path_factory) -> Iterator[Deployment]:
 
     database = server.create_database()
     url = server.url(database)
-    created = SchemaMigrationProvider().create(migration_inputs(url, MIGRATIONS_DIR))
+    scripts = request.getfixturevalue("migrations_dir")
+    created = SchemaMigrationProvider().create(migration_inputs(url, scripts))
     outputs = dict(run.outputs)
     outputs.update(
         {

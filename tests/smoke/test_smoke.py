@@ -14,7 +14,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from components.schema_migration import Target
-from tests.smoke.conftest import MIGRATIONS_DIR, Deployment
+from tests.smoke.conftest import Deployment
 from tests.support.glue_reader import list_tables, paginate, read_table, schema_problems
 
 
@@ -120,13 +120,13 @@ def test_every_table_is_readable_through_its_glue_definition(deployment):
     assert problems == []
 
 
-def test_postgres_is_reachable_and_at_alembic_head(deployment):
+def test_postgres_is_reachable_and_at_alembic_head(deployment, migrations_dir):
     """PostgreSQL and SCHEMA_REVISION are at the alembic head; an AWS-only stack has no port."""
     if "DATABASE_URL" not in deployment.outputs:
         assert deployment.outputs.get("POSTGRES_PORT") is None  # an AWS-only stack
         return
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir))
     head = ScriptDirectory.from_config(config).get_current_head()
     target = Target.from_url(deployment.outputs["DATABASE_URL"])
     engine = sa.create_engine(target.sqlalchemy_url, connect_args={"connect_timeout": 10})
