@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 
 from datagen.catalog import TABLES, TableSpec
 from datagen.manifest import MANIFEST_NAME, FileEntry, Manifest, PartitionEntry, TableEntry
+from datagen.progress import Progress
 from datagen.rows import TablePlan
 from datagen.writers import WrittenFile, WrittenTable, writer_for
 
@@ -187,12 +188,14 @@ def write_tables(
 ) -> Manifest:
     """Write ``tables`` below ``root`` (no staging, no checks) and return their manifest."""
     manifest = Manifest(seed=seed, rows=rows, location=location)
+    progress = Progress(len(tables))
     for spec in tables:
         plan = TablePlan(spec, rows, seed, location)
         written = writer_for(spec.format).write_table(plan, root)
         files = [_file_entry(root, spec, f) for f in written.files]
         manifest.files.extend(files)
         manifest.tables.append(_table_entry(plan, written, files))
+        progress.table(manifest.tables[-1])
     manifest.files.sort(key=lambda f: f.key)
     on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     listed = {f.key for f in manifest.files}
