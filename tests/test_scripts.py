@@ -80,6 +80,8 @@ FAKE_PULUMI = textwrap.dedent(
         sys.exit(0)
     if cmd == "stack export":
         print(open(os.environ["FAKE_EXPORT"]).read()); sys.exit(0)
+    if words[:1] == ["up"] and os.environ.get("FAKE_UP_FAILS"):
+        sys.exit("error: update failed")
     if words[:1] == ["up"] and os.environ.get("AWS_ENDPOINT_URL"):
         # What the AWS provider does first: talk to the endpoint the stack config names.
         endpoint = state["config"].get(stack, {}).get("aws:endpoints[0].s3",
@@ -386,6 +388,21 @@ def test_restarted_emulator_is_reported_and_the_stack_refreshed_before_up(sandbo
     )
     new = sandbox.emulator_pid()
     assert new is not None and new != old and _alive(new)
+
+
+def test_failed_up_exits_1_with_the_fix_and_is_still_refreshed_after_a_restart(sandbox):
+    """A failing pulumi up gives one line with its fix; the resources it may have left in
+    the emulator are refreshed away once the emulator was restarted."""
+    failed = sandbox.run("up", "local", "--yes", FAKE_UP_FAILS="1")
+    assert failed.returncode == 1
+    assert failed.stderr.strip().splitlines()[-1] == (
+        "scripts/up: pulumi up of stack local failed (exit status 1); fix: read the error "
+        "above; scripts/check local runs the preflight checks alone"
+    )
+    _kill_group(sandbox.emulator_pid())
+    again = sandbox.run("up", "local", "--yes")
+    assert again.returncode == 0, again.stderr
+    assert "refresh --stack local --yes --skip-preview" in sandbox.calls()
 
 
 def test_two_offline_stacks_share_the_emulator_until_the_last_is_down(sandbox):
