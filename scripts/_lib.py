@@ -99,7 +99,23 @@ def started_pid(state: Path) -> int | None:
         pid = int((state / PID_FILE).read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
-    return pid if _alive(pid) else None
+    return pid if _alive(pid) and _is_our_emulator(pid) else None
+
+
+def _is_our_emulator(pid: int) -> bool:
+    """The pid still leads the session started for moto (not a reused pid of another)."""
+    try:
+        if os.getpgid(pid) != pid:
+            return False
+    except ProcessLookupError:
+        return False
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.exists():  # Linux: the command itself can be checked too
+        try:
+            return b"moto_server" in cmdline.read_bytes()
+        except OSError:
+            return False
+    return True
 
 
 def _tail(path: Path, lines: int = 3) -> str:

@@ -643,7 +643,11 @@ def test_clean_removes_the_generator_cache_and_emulator_files(sandbox):
 def test_clean_refuses_while_the_emulator_it_started_runs(sandbox):
     """With the started emulator's pid alive, scripts/clean exits 1 and removes nothing."""
     (sandbox.state / "emulator").mkdir(parents=True)
-    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # A session leader whose command line names moto_server, as the started emulator is.
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", "moto_server"],
+        start_new_session=True,
+    )
     try:
         (sandbox.state / "emulator" / "moto.pid").write_text(f"{process.pid} {sandbox.port}\n")
         result = sandbox.run("clean")
@@ -654,6 +658,22 @@ def test_clean_refuses_while_the_emulator_it_started_runs(sandbox):
     assert f"still runs (pid {process.pid})" in result.stderr
     assert "fix: scripts/down local" in result.stderr
     assert (sandbox.state / "emulator" / "moto.pid").exists()
+
+
+def test_a_pid_file_naming_another_process_is_not_taken_for_the_emulator(sandbox):
+    """A stale pid file whose pid now belongs to another program neither blocks clean nor
+    gets that program stopped."""
+    (sandbox.state / "emulator").mkdir(parents=True)
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (sandbox.state / "emulator" / "moto.pid").write_text(f"{process.pid} {sandbox.port}\n")
+        result = sandbox.run("clean")
+        assert process.poll() is None  # still running
+    finally:
+        process.kill()
+        process.wait()
+    assert result.returncode == 0, result.stderr
+    assert not (sandbox.state / "emulator").exists()
 
 
 def test_clean_refuses_a_cache_dir_that_holds_other_files(sandbox):
