@@ -156,6 +156,7 @@ class Sandbox:
     tmp: Path
     port: int
     env: dict[str, str] = field(default_factory=dict)
+    root: Path = ROOT
 
     def __post_init__(self) -> None:
         self.bin = self.tmp / "bin"
@@ -175,7 +176,7 @@ class Sandbox:
     def run(self, script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
         base = {k: v for k, v in os.environ.items() if not k.startswith(("TESTENV_", "PULUMI_"))}
         return subprocess.run(
-            [str(ROOT / "scripts" / script), *args],
+            [str(self.root / "scripts" / script), *args],
             env={
                 **base,
                 "PATH": f"{self.bin}:{_uv_dir()}:{os.environ['PATH']}",
@@ -369,6 +370,36 @@ def test_up_local_from_nothing_starts_the_emulator_and_a_second_up_reuses_it(san
     assert f"stopped the AWS emulator (pid {pid})" in down.stderr
     assert not _alive(pid) and not _answers_s3(sandbox.port)
     assert sandbox.emulator_pid() is None
+
+
+def test_up_local_works_in_a_fresh_copy_of_the_repository(sandbox):
+    """In a copy of the tracked files with no .venv and no .cache, scripts/up local builds
+    the environment, starts the emulator from it and deploys (uv offline: from its cache)."""
+    clone = sandbox.tmp / "clone"
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    for name in filter(None, (t.decode() for t in tracked)):
+        if (ROOT / name).is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, clone / name)
+    sandbox.root, sandbox.state = clone, clone / ".cache"
+    # The copy's own .cache, as a new user has it; no network for uv.
+    sandbox.env = {"TESTENV_STATE_DIR": "", "TESTENV_CACHE_DIR": "", "UV_OFFLINE": "1"}
+    try:
+        first = sandbox.run("up", "local", "--yes")
+        assert first.returncode == 0, first.stderr
+        assert (clone / ".venv").is_dir() and sandbox.emulator_pid() is not None
+        assert sandbox.calls()[-1] == "up --stack local --yes"
+        assert "fake-local-bucket" in _buckets(sandbox.port)
+        down = sandbox.run("down", "local", "--yes")
+    finally:
+        pid = sandbox.emulator_pid()
+        if pid is not None:
+            _kill_group(pid)
+        shutil.rmtree(clone / ".venv", ignore_errors=True)  # 700 MB that no one reads again
+    assert down.returncode == 0, down.stderr
+    assert "stopped the AWS emulator" in down.stderr and not _answers_s3(sandbox.port)
 
 
 def test_restarted_emulator_is_reported_and_the_stack_refreshed_before_up(sandbox):
