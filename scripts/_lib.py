@@ -404,7 +404,7 @@ def check(stack: str, offline: bool, port: int) -> int:
     if offline:
         endpoint = f"http://{HOST}:{port}"
         values["aws:endpoints"] = json.dumps([{s: endpoint for s in ("s3", "glue", "sts", "iam")}])
-    project = stack_config.yaml.safe_load(stack_config.PROJECT_FILE.read_text())["name"]
+    project = yaml.safe_load(stack_config.PROJECT_FILE.read_text())["name"]
     settings.configure(settings.Settings(project=project, stack=stack))
     pulumi.runtime.set_all_config(values)
     print(f"{PROG}: preflight checks of stack {stack} (configuration from {source.name})")
