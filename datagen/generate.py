@@ -30,6 +30,7 @@ from datagen.manifest import (
     PartitionEntry,
     TableEntry,
 )
+from datagen.progress import Progress
 from datagen.rows import TablePlan
 
 LOCATION_SCHEMES = ("file", "s3")
@@ -199,12 +200,14 @@ def write_tables(
     """Write ``tables`` below ``root`` (no staging, no checks) and return their manifest."""
     entries: list[TableEntry] = []
     files: list[FileEntry] = []
+    progress = Progress(len(tables))
     for spec in tables:
         plan = TablePlan(spec, rows, seed, location)
         written = kind_for(spec.format).write_table(plan, root)
         table_files = [_file_entry(root, spec, f) for f in written.files]
         files.extend(table_files)
         entries.append(_table_entry(plan, written, table_files))
+        progress.table(entries[-1])
     files.sort(key=lambda f: f.key)
     on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     listed = {f.key for f in files}
