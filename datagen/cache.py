@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import secrets
 import shutil
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
+from datagen import staging
 from datagen.catalog import TableSpec
 from datagen.manifest import Manifest
 
@@ -45,15 +47,49 @@ def cache_key(*, tables: Sequence[TableSpec], rows: int, seed: int, location: st
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:32]
 
 
+def _inside(entry: Path, key: str) -> Path | None:
+    """The file ``key`` names in ``entry``, or None if the key could leave the entry.
+
+    A manifest is data read from disk: a key that is absolute, climbs out with ``..`` or
+    passes through a symbolic link could make the stack upload any local file.
+    """
+    parts = key.split("/")
+    if not key or key.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        return None
+    path = entry.joinpath(*parts)
+    current = entry
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return None
+    root = os.path.realpath(entry)
+    if os.path.commonpath([root, os.path.realpath(path)]) != root:
+        return None
+    return path
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def complete(entry: Path) -> Manifest | None:
-    """The entry's manifest if the entry holds every file it lists, at its size."""
+    """The entry's manifest if the entry holds every file it lists, with its content.
+
+    Every file's SHA-256 is compared with the manifest (a file corrupted in place keeps
+    its size); a key that leaves the entry makes the whole entry unusable.
+    """
+    if not staging.is_marked(entry):
+        return None
     try:
         manifest = Manifest.load(entry)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     for file in manifest.files:
-        path = entry / file.key
-        if not path.is_file() or path.stat().st_size != file.bytes:
+        path = _inside(entry, file.key)
+        if path is None or not path.is_file() or path.stat().st_size != file.bytes:
+            return None
+        if _digest(path) != file.sha256:
             return None
     return manifest
 
@@ -81,6 +117,7 @@ def generate_cached(
     from datagen.generate import check_location, generate
 
     root = Path(cache_root)
+    staging.remove_stale(root)
     entry = root / cache_key(tables=tables, rows=rows, seed=seed, location=location)
     manifest = complete(entry)
     # Without a location the files record the entry's own path: a moved cache is stale.

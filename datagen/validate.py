@@ -48,6 +48,7 @@ from datagen.catalog import (
 from datagen.iceberg import mirror_properties
 from datagen.manifest import MANIFEST_NAME, FileEntry, Manifest, TableEntry
 from datagen.pools import pool
+from datagen.staging import MARKER_NAME
 from datagen.values import recent_days
 
 _UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
@@ -396,6 +397,7 @@ def _file_problems(root: Path, manifest: Manifest) -> list[str]:
     problems = []
     on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     on_disk.discard(MANIFEST_NAME)
+    on_disk.discard(MARKER_NAME)
     listed = {f.key for f in manifest.files}
     problems += [f"{key}: on disk but not in the manifest" for key in sorted(on_disk - listed)]
     problems += [f"{key}: in the manifest but missing" for key in sorted(listed - on_disk)]
