@@ -14,6 +14,7 @@ import os
 import platform
 import secrets
 import shutil
+import time
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -47,25 +48,53 @@ def cache_key(*, tables: Sequence[TableSpec], rows: int, seed: int, location: st
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def _inside(entry: Path, key: str) -> Path | None:
-    """The file ``key`` names in ``entry``, or None if the key could leave the entry.
+VERIFIED_NAME = ".verified.json"
+# A file changed this recently may change again within the same timestamp tick, unseen
+# by its stamp (git's "racy" index entries): it is hashed again next time instead.
+RACY_NS = 2_000_000_000
 
-    A manifest is data read from disk: a key that is absolute, climbs out with ``..`` or
-    passes through a symbolic link could make the stack upload any local file.
+
+def _regular_files(entry: Path) -> dict[str, os.stat_result]:
+    """Every regular file below ``entry`` by its key, with its stat; links are not followed.
+
+    A manifest is data read from disk: only a key found here, a plain file reached
+    without passing through a symbolic link, can be uploaded. A key that is absolute,
+    climbs out with ``..`` or names a link is simply not in this map.
     """
-    parts = key.split("/")
-    if not key or key.startswith("/") or any(part in ("", ".", "..") for part in parts):
-        return None
-    path = entry.joinpath(*parts)
-    current = entry
-    for part in parts:
-        current = current / part
-        if current.is_symlink():
-            return None
-    root = os.path.realpath(entry)
-    if os.path.commonpath([root, os.path.realpath(path)]) != root:
-        return None
-    return path
+    found: dict[str, os.stat_result] = {}
+    pending = [(entry, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as listing:
+            for item in listing:
+                key = f"{prefix}{item.name}"
+                if item.is_dir(follow_symlinks=False):
+                    pending.append((Path(item.path), f"{key}/"))
+                elif item.is_file(follow_symlinks=False):
+                    found[key] = item.stat(follow_symlinks=False)
+    return found
+
+
+def _stamp(stat: os.stat_result, sha256: str) -> list[object]:
+    # ctime cannot be set back by an ordinary process: any write to the file moves it.
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, sha256]
+
+
+def _load_verified(entry: Path) -> dict[str, list[object]]:
+    try:
+        verified = json.loads((entry / VERIFIED_NAME).read_text())
+    except (OSError, ValueError):
+        return {}
+    return verified if isinstance(verified, dict) else {}
+
+
+def _save_verified(entry: Path, verified: dict[str, list[object]]) -> None:
+    temporary = entry / f"{VERIFIED_NAME}.{secrets.token_hex(4)}"
+    try:
+        temporary.write_text(json.dumps(verified, sort_keys=True))
+        os.replace(temporary, entry / VERIFIED_NAME)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # only a speed-up: the next run hashes again
 
 
 def _digest(path: Path) -> str:
@@ -77,20 +106,36 @@ def complete(entry: Path) -> Manifest | None:
     """The entry's manifest if the entry holds every file it lists, with its content.
 
     Every file's SHA-256 is compared with the manifest (a file corrupted in place keeps
-    its size); a key that leaves the entry makes the whole entry unusable.
+    its size); a key that leaves the entry makes the whole entry unusable. A file whose
+    inode, size, mtime and ctime are those it had when last verified is not hashed again.
     """
     if not staging.is_marked(entry):
         return None
     try:
         manifest = Manifest.load(entry)
+        on_disk = _regular_files(entry)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    verified = _load_verified(entry)
+    settled = time.time_ns() - RACY_NS
+    changed = False
     for file in manifest.files:
-        path = _inside(entry, file.key)
-        if path is None or not path.is_file() or path.stat().st_size != file.bytes:
+        stat = on_disk.get(file.key)
+        if stat is None or stat.st_size != file.bytes:
             return None
-        if _digest(path) != file.sha256:
+        stamp = _stamp(stat, file.sha256)
+        if verified.get(file.key) == stamp:
+            continue
+        try:
+            if _digest(entry / file.key) != file.sha256:
+                return None
+        except OSError:
             return None
+        if stat.st_ctime_ns < settled:
+            verified[file.key] = stamp
+            changed = True
+    if changed:
+        _save_verified(entry, verified)
     return manifest
 
 

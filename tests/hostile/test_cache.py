@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from datagen import cache
@@ -120,3 +121,34 @@ def test_a_killed_fill_of_the_cache_is_cleaned_up_after_an_hour(tmp_path):
     backdate(left, 2 * 3600)
     folder, _ = cache.generate_cached(cache_root, **INPUTS)
     assert sorted(p.name for p in cache_root.iterdir()) == [folder.name]
+
+
+def test_a_file_corrupted_after_it_was_verified_is_caught(tmp_path, monkeypatch):
+    """A verified stamp does not hide a later in-place change: the file is hashed again."""
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # stamp files just written, too
+    folder, manifest = cache.generate_cached(tmp_path, **INPUTS)
+    assert cache.complete(folder) == manifest  # verified: every file stamped
+    victim = folder / manifest.files[0].key
+    stamped = victim.stat().st_ctime_ns
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    deadline = time.monotonic() + 10
+    # Written until its ctime moves: a write within the same clock tick would not show.
+    while victim.stat().st_ctime_ns == stamped and time.monotonic() < deadline:
+        victim.write_bytes(bytes(data))
+    assert victim.stat().st_ctime_ns != stamped
+    assert cache.complete(folder) is None
+    again, repaired = cache.generate_cached(tmp_path, **INPUTS)
+    _every_file_matches(again, repaired)
+
+
+def test_unchanged_files_are_not_hashed_twice(tmp_path, monkeypatch):
+    """Once verified, an entry whose files did not change is accepted without re-hashing."""
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    folder, manifest = cache.generate_cached(tmp_path, **INPUTS)
+    assert cache.complete(folder) == manifest
+    hashed: list[Path] = []
+    real_digest = cache._digest
+    monkeypatch.setattr(cache, "_digest", lambda path: hashed.append(path) or real_digest(path))
+    assert cache.complete(folder) == manifest
+    assert hashed == []
