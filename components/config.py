@@ -131,7 +131,10 @@ def declared_keys(project_file: Path = PROJECT_FILE) -> dict[str, dict[str, Any]
 
 def is_secret(full_key: str) -> bool:
     """Whether the stack stores ``full_key`` (``namespace:key``) as a secret."""
-    return runtime_config.is_config_secret(full_key)
+    # The engine may hand the program its config in the environment instead.
+    if runtime_config.is_config_secret(full_key):
+        return True
+    return full_key in runtime_config.get_config_secret_keys_env()
 
 
 def shown(full_key: str, value: object) -> str:

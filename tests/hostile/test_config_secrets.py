@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pulumi
@@ -59,3 +60,12 @@ def test_a_plain_bad_value_is_still_shown(program_env):
     with pytest.raises(pulumi.RunError) as raised:
         run_program({"rows": _SECRET})
     assert _SECRET in str(raised.value)
+
+
+def test_secret_keys_handed_over_in_the_environment_are_hidden_too(program_env, monkeypatch):
+    """Secret keys in PULUMI_CONFIG_SECRET_KEYS (the engine's other channel) are hidden."""
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps([f"{PROJECT}:owner"]))
+    with pytest.raises(pulumi.RunError) as raised:
+        run_program({"owner": _SECRET})
+    assert f"{PROJECT}:owner is [secret]" in str(raised.value)
+    assert "Hunter2" not in str(raised.value)
