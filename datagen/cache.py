@@ -4,6 +4,10 @@ The key covers the generator's own source, the versions of the libraries that wr
 the files, the table specs, rows, seed and location. An entry is a complete output
 folder (``generate`` renames it into place whole), so two processes that fill the same
 entry at once both finish: the first rename wins and the other copy is discarded.
+
+An entry is used only if every file its manifest lists is a plain file inside it with the
+listed SHA-256 (``complete``): a corrupted or tampered entry is generated again, and no
+manifest key can point the upload at a file outside the entry.
 """
 
 from __future__ import annotations
