@@ -10,22 +10,26 @@ that lists every bad key, what was expected and the ``pulumi config set`` that f
 
 from __future__ import annotations
 
+import difflib
 import getpass
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pulumi
 import yaml
+from pulumi.runtime import config as runtime_config
 
 from components import naming
+from datagen import limits
 from datagen.catalog import TABLES_BY_NAME, TableSpec, scale_catalog, select_tables
 
 PROJECT_FILE = Path(__file__).resolve().parent.parent / "Pulumi.yaml"
-MAX_ROWS = 5_000_000
-MAX_LIFECYCLE_DAYS = 3650
+SECRET_SHOWN_AS = "[secret]"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,19 @@ def declared_keys(project_file: Path = PROJECT_FILE) -> dict[str, dict[str, Any]
     return {key: spec for key, spec in declared.items() if isinstance(spec, dict)}
 
 
+def is_secret(full_key: str) -> bool:
+    """Whether the stack stores ``full_key`` (``namespace:key``) as a secret."""
+    # The engine may hand the program its config in the environment instead.
+    if runtime_config.is_config_secret(full_key):
+        return True
+    return full_key in runtime_config.get_config_secret_keys_env()
+
+
+def shown(full_key: str, value: object) -> str:
+    """``value`` as an error message may show it: a secret's value is never shown."""
+    return SECRET_SHOWN_AS if is_secret(full_key) else repr(value)
+
+
 class _Reader:
     """Reads raw config strings, parses them and collects every problem."""
 
@@ -145,9 +162,12 @@ class _Reader:
 
     def fail(self, key: str, got: object, expected: str, example: str) -> None:
         self.problems.append(
-            f"{self._project}:{key} is {got!r}; expected {expected}. "
-            f"Fix: pulumi config set {key} {example}"
+            f"{self._project}:{key} is {shown(f'{self._project}:{key}', got)}; "
+            f"expected {expected}. Fix: pulumi config set {key} {example}"
         )
+
+    def limited(self, limit: limits.Limit, fallback: int | None = None) -> int:
+        return self.integer(limit.key, limit.low, limit.high, str(limit.example), fallback)
 
     def integer(
         self, key: str, low: int, high: int, example: str, fallback: int | None = None
@@ -180,11 +200,96 @@ class _Reader:
         return value
 
 
+def configured_keys() -> set[str]:
+    """Every ``namespace:key`` the running program was given (engine or test mocks)."""
+    keys = set(runtime_config.CONFIG.get())
+    keys.update(runtime_config.get_config_env())
+    return keys
+
+
+def unknown_key_problems(
+    project: str, given: Iterable[str], declared: Iterable[str]
+) -> list[str]:
+    """A problem, with a "did you mean", for each project key that Pulumi.yaml does not declare.
+
+    A misspelt key (``rowz``, ``postgresport``) would otherwise be ignored in silence and
+    the stack deployed with the default instead.
+    """
+    declared = sorted(declared)
+    by_lower = {key.lower(): key for key in declared}
+    problems = []
+    for full_key in sorted(given):
+        namespace, _, key = full_key.partition(":")
+        if namespace != project or key in declared:
+            continue
+        lowered = key.lower()
+        close = difflib.get_close_matches(lowered, list(by_lower), n=1, cutoff=0.6)
+        hint = by_lower.get(lowered) or (by_lower[close[0]] if close else None)
+        fix = (
+            f"Did you mean {hint}? Fix: pulumi config rm {key} && "
+            f"pulumi config set {hint} <value>"
+            if hint
+            else f"Fix: pulumi config rm {key} (known keys: {', '.join(declared)})"
+        )
+        problems.append(f"{project}:{key} is not a key of this project. {fix}")
+    return problems
+
+
 _PG_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-_KMS_KEY = re.compile(
-    r"^$|^(mrk-)?[0-9a-f]{8}(-?[0-9a-f]{4}){3}-?[0-9a-f]{12}$|^mrk-[0-9a-f]{32}$"
-    r"|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+$|^alias/[A-Za-z0-9/_-]+$"
+_PG_EXPECTED = (
+    "a PostgreSQL name of 1 to 63 lowercase letters, digits and _, starting with a letter or _"
 )
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_KEY_ID = re.compile(rf"^(?:{_UUID}|mrk-[0-9a-f]{{32}})$")
+_ALIAS_NAME = re.compile(r"^alias/[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*$")
+_KMS_ARN = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"(?P<kind>key|alias)/(?P<name>.+)$"
+)
+# AWS managed keys are usable only by their own service: of the aws/ aliases, only
+# aws/s3 can encrypt a bucket.
+_AWS_MANAGED_S3 = "alias/aws/s3"
+_KMS_EXPECTED = (
+    "a KMS key id (<uuid> or mrk-<32 hex>), key ARN arn:aws:kms:<region>:<12 digits>:key/<id>, "
+    "alias alias/<name> or alias ARN, in the stack's region (or empty for SSE-S3)"
+)
+
+
+def kms_key_problem(value: str, region: str) -> str | None:
+    """Why ``value`` is not a KMS key reference usable for a bucket in ``region``, or None."""
+    if not value or _KEY_ID.match(value):
+        return None
+    alias = value
+    arn = _KMS_ARN.match(value)
+    if arn:
+        if arn["region"] != region:
+            return f"the ARN is in region {arn['region']}, the stack in {region}"
+        if arn["kind"] == "key":
+            return None if _KEY_ID.match(arn["name"]) else "the key ARN does not end in a key id"
+        alias = f"alias/{arn['name']}"
+    if not _ALIAS_NAME.match(alias) or len(alias) > 256:
+        return "not one of the documented forms"
+    if alias.startswith("alias/aws/") and alias != _AWS_MANAGED_S3:
+        return f"an AWS managed key of another service (only {_AWS_MANAGED_S3} encrypts S3)"
+    return None
+
+
+def endpoints_are_local(endpoints: Any) -> bool:
+    """Whether ``aws:endpoints`` is set and sends every service to this machine."""
+    urls = [
+        url
+        for entry in (endpoints if isinstance(endpoints, list) else [])
+        if isinstance(entry, dict)
+        for url in entry.values()
+    ]
+    if not urls:
+        return False
+    for url in urls:
+        if urlparse(str(url)).hostname not in LOCAL_HOSTS:
+            return False
+    return True
+
+
 _TAG_VALUE = re.compile(r"^[\w .:/=+@-]{1,256}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
@@ -215,15 +320,20 @@ def _aws_settings(aws_config: pulumi.Config, problems: list[str]) -> AwsSettings
     region = aws_config.get("region") or ""
     if not _REGION.match(region):
         problems.append(
-            f"aws:region is {region!r}; expected an AWS region such as eu-central-1. "
-            "Fix: pulumi config set aws:region eu-central-1"
+            f"aws:region is {shown('aws:region', region)}; expected an AWS region such as "
+            "eu-central-1. Fix: pulumi config set aws:region eu-central-1"
         )
     args: dict[str, Any] = {}
     for key, (arg, getter) in _AWS_PASSTHROUGH.items():
         try:
             value = getattr(aws_config, getter)(key)
         except (pulumi.ConfigTypeError, ValueError) as err:
-            problems.append(f"aws:{key}: {err}. Fix: pulumi config set aws:{key} <value>")
+            # The SDK's own message quotes the value, which may be a secret.
+            expected = getattr(err, "expect_type", "a valid value")
+            problems.append(
+                f"aws:{key} is {shown(f'aws:{key}', getattr(err, 'value', '?'))}; expected "
+                f"{expected}. Fix: pulumi config set aws:{key} <value>"
+            )
             continue
         if value is not None:
             args[arg] = value
@@ -235,12 +345,21 @@ def load(
     aws_config: pulumi.Config | None = None,
     stack: str | None = None,
     project_file: Path = PROJECT_FILE,
+    given_keys: Iterable[str] | None = None,
 ) -> StackConfig:
-    """Read and validate the whole stack configuration; raise ``ConfigError`` if bad."""
+    """Read and validate the whole stack configuration; raise ``ConfigError`` if bad.
+
+    ``given_keys`` are the ``namespace:key`` names the stack sets (by default, what the
+    running program was given, when ``config`` is not passed in).
+    """
+    if given_keys is None:
+        given_keys = configured_keys() if config is None else ()
     config = config or pulumi.Config()
     aws_config = aws_config or pulumi.Config("aws")
     stack = stack if stack is not None else pulumi.get_stack()
-    reader = _Reader(config, pulumi.get_project(), project_defaults(project_file))
+    project = pulumi.get_project()
+    reader = _Reader(config, project, project_defaults(project_file))
+    reader.problems += unknown_key_problems(project, given_keys, declared_keys(project_file))
 
     try:
         env = naming.env_name(stack)
@@ -258,12 +377,12 @@ def load(
         "small",
     )
     profile = PROFILES.get(profile_name, PROFILES["small"])
-    rows = reader.integer("rows", 1, MAX_ROWS, "1000", fallback=profile.rows)
-    monthly = reader.integer("monthlyPartitions", 1, 120, "3", fallback=profile.monthly_partitions)
-    daily = reader.integer("dailyPartitions", 1, 366, "3", fallback=profile.daily_partitions)
-    scale_databases = reader.integer("scaleDatabases", 0, 20, "3", fallback=profile.scale_databases)
-    tables_per_database = reader.integer(
-        "tablesPerDatabase", 0, 1000, "150", fallback=profile.tables_per_database
+    rows = reader.limited(limits.ROWS, fallback=profile.rows)
+    monthly = reader.limited(limits.MONTHLY_PARTITIONS, fallback=profile.monthly_partitions)
+    daily = reader.limited(limits.DAILY_PARTITIONS, fallback=profile.daily_partitions)
+    scale_databases = reader.limited(limits.SCALE_DATABASES, fallback=profile.scale_databases)
+    tables_per_database = reader.limited(
+        limits.TABLES_PER_DATABASE, fallback=profile.tables_per_database
     )
     if scale_databases and not tables_per_database:
         reader.fail(
@@ -272,7 +391,7 @@ def load(
             f"at least 1 table per database when scaleDatabases is {scale_databases}",
             "150",
         )
-    seed = reader.integer("seed", 0, 2**32 - 1, "42")
+    seed = reader.limited(limits.SEED)
     table_names = [n.strip() for n in (reader.raw("tables") or "").split(",") if n.strip()]
     base_tables = select_tables(None)
     unknown = [n for n in table_names if n not in TABLES_BY_NAME]
@@ -285,14 +404,24 @@ def load(
         )
     else:
         base_tables = select_tables(table_names)
-    lifecycle_days = reader.integer("lifecycleDays", 1, MAX_LIFECYCLE_DAYS, "7")
-    kms_key_id = reader.text(
-        "kmsKeyId",
-        _KMS_KEY,
-        "a KMS key id, key ARN or alias (or empty for SSE-S3)",
-        "arn:aws:kms:eu-central-1:111122223333:key/<key-id>",
-    )
+    lifecycle_days = reader.limited(limits.LIFECYCLE_DAYS)
+    aws = _aws_settings(aws_config, reader.problems)
+    kms_key_id = reader.text("kmsKeyId", None, "", "")
+    if problem := kms_key_problem(kms_key_id, aws.region):
+        reader.fail(
+            "kmsKeyId",
+            kms_key_id,
+            f"{_KMS_EXPECTED}: {problem}",
+            f"arn:aws:kms:{aws.region or 'eu-central-1'}:111122223333:key/<key-id>",
+        )
     tls_only_policy = reader.boolean("tlsOnlyPolicy")
+    if not tls_only_policy and not endpoints_are_local(aws.provider_args.get("endpoints")):
+        reader.problems.append(
+            f"{project}:tlsOnlyPolicy is false, but aws:endpoints do not all point at a local "
+            f"emulator ({', '.join(LOCAL_HOSTS)}): the bucket would accept requests without "
+            "TLS. Only the offline emulator stack may turn the policy off. "
+            "Fix: pulumi config set tlsOnlyPolicy true"
+        )
     owner = reader.text("owner", None, "", "")
     if not owner:
         owner = _local_user()
@@ -302,23 +431,21 @@ def load(
     database = None
     if reader.boolean("database"):
         database = DatabaseSettings(
-            host_port=reader.integer("postgresPort", 1024, 65535, "55432"),
+            host_port=reader.limited(limits.POSTGRES_PORT),
             database=reader.text(
-                "postgresDatabase",
-                _PG_IDENTIFIER,
-                "a PostgreSQL identifier (lowercase, digits, _; at most 63)",
-                "aws2openstack_test",
+                "postgresDatabase", _PG_IDENTIFIER, _PG_EXPECTED, "aws2openstack_test"
             ),
-            user=reader.text(
-                "postgresUser",
-                _PG_IDENTIFIER,
-                "a PostgreSQL identifier (lowercase, digits, _; at most 63)",
-                "testuser",
-            ),
+            user=reader.text("postgresUser", _PG_IDENTIFIER, _PG_EXPECTED, "testuser"),
             migrations_dir=_migrations_dir(reader, project_file.parent),
         )
-
-    aws = _aws_settings(aws_config, reader.problems)
+        if database.user.startswith("pg_"):
+            # initdb (the postgres image's entrypoint) refuses it: pg_* roles are reserved.
+            reader.fail(
+                "postgresUser",
+                database.user,
+                "a name that does not start with pg_ (PostgreSQL reserves pg_* role names)",
+                "testuser",
+            )
     if reader.problems:
         raise ConfigError("invalid stack configuration:\n  - " + "\n  - ".join(reader.problems))
 

@@ -3,6 +3,7 @@
 - Docker: the daemon answers (only when the database part is on).
 - Port: the PostgreSQL host port is free on 127.0.0.1, or held by this stack's own
   container (a second ``pulumi up`` finds it there).
+- Cache: ``TESTENV_CACHE_DIR`` (or the default cache folder) is a writable folder.
 - Disk: the generated data fits on the disk that holds the cache.
 - AWS: the caller identity can be read (missing or expired credentials are explained).
 """
@@ -15,6 +16,7 @@ import json
 import os
 import shutil
 import socket
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +60,21 @@ def docker_host() -> str:
     return os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
 
 
+# Transports the Docker provider understands that this check does not speak itself.
+_DOCKER_OTHER_SCHEMES = ("ssh", "npipe", "fd", "https")
+
+
+def check_docker_host(host: str) -> None:
+    """A ``DOCKER_HOST`` without a known scheme is a typo, not a transport to skip."""
+    scheme = urlparse(host).scheme if "://" in host else ""
+    if scheme not in ("unix", "tcp", "http", *_DOCKER_OTHER_SCHEMES):
+        raise PreflightError(
+            f"DOCKER_HOST is {host!r}, which has no scheme Docker knows (unix://, tcp://, "
+            "ssh://). Fix: export DOCKER_HOST=unix:///var/run/docker.sock (a local socket) "
+            "or DOCKER_HOST=tcp://<host>:2375 (a daemon on the network), or unset DOCKER_HOST."
+        )
+
+
 def _docker_get(path: str, host: str, timeout: float = 5.0) -> tuple[int, bytes]:
     url = urlparse(host)
     if url.scheme == "unix":
@@ -78,6 +95,7 @@ def _docker_get(path: str, host: str, timeout: float = 5.0) -> tuple[int, bytes]
 
 def check_docker(host: str | None = None) -> None:
     host = host or docker_host()
+    check_docker_host(host)
     try:
         status, body = _docker_get("/_ping", host)
     except ValueError:
@@ -158,6 +176,35 @@ def estimated_bytes(tables: Sequence[TableSpec], rows: int) -> int:
     return len(tables) * rows * BYTES_PER_ROW_ESTIMATE + DISK_HEADROOM_BYTES
 
 
+def check_cache_dir(cache_dir: Path) -> None:
+    """The cache folder exists or can be created, and files can be written in it."""
+    fix = (
+        "Fix: export TESTENV_CACHE_DIR=<a writable folder> (for example "
+        "~/.cache/aws2openstack-testenv), or unset it to use .cache/datagen in the project."
+    )
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise PreflightError(
+            f"the generator cache TESTENV_CACHE_DIR={cache_dir} is not a folder (it, or a "
+            f"folder above it, is a file). {fix}"
+        ) from None
+    except OSError as err:
+        raise PreflightError(
+            f"the generator cache TESTENV_CACHE_DIR={cache_dir} cannot be created "
+            f"({err.strerror}). {fix}"
+        ) from None
+    # Tried, not looked up: os.access says yes to root on a read-only mount.
+    try:
+        probe = tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".preflight-")
+    except OSError as err:
+        raise PreflightError(
+            f"the generator cache TESTENV_CACHE_DIR={cache_dir} is not writable "
+            f"({err.strerror}). {fix}"
+        ) from None
+    probe.close()
+
+
 def check_disk(
     cache_dir: Path,
     tables: Sequence[TableSpec],
@@ -169,13 +216,25 @@ def check_disk(
         existing = existing.parent
     free = (free_bytes or (lambda p: shutil.disk_usage(p).free))(existing)
     needed = estimated_bytes(tables, rows)
-    if free < needed:
+    if free >= needed:
+        return
+    where = (
+        f"{existing} has {free / 2**20:,.0f} MiB free. Fix: free disk space (an old cache is "
+        f"safe to delete: `rm -rf {cache_dir}`)"
+    )
+    if free < DISK_HEADROOM_BYTES:
+        # Fewer rows cannot help: the fixed headroom alone does not fit.
         raise PreflightError(
-            f"not enough free disk for the test data: {len(tables)} tables x {rows:,} rows need "
-            f"about {needed / 2**20:,.0f} MiB in {cache_dir}, and {existing} has "
-            f"{free / 2**20:,.0f} MiB free. Fix: free disk space (an old cache is safe to delete: "
-            f"`rm -rf {cache_dir}`), or make the data smaller: `pulumi config set rows 1000`."
+            f"not enough free disk for the test data: even the smallest data needs about "
+            f"{DISK_HEADROOM_BYTES / 2**20:,.0f} MiB in {cache_dir}, and {where}: at least "
+            f"{(needed - free) / 2**20:,.0f} MiB more, or point TESTENV_CACHE_DIR at a disk "
+            "with more room."
         )
+    raise PreflightError(
+        f"not enough free disk for the test data: {len(tables)} tables x {rows:,} rows need "
+        f"about {needed / 2**20:,.0f} MiB in {cache_dir}, and {where}, or make the data "
+        f"smaller: `pulumi config set rows 1000`."
+    )
 
 
 # --- AWS ----------------------------------------------------------------------------
@@ -210,6 +269,7 @@ def run(cfg: StackConfig, cache_dir: Path) -> None:
     if cfg.database is not None:
         check_docker()
         check_port(cfg.database.host_port, naming.container_name(cfg.env))
+    check_cache_dir(cache_dir)
     check_disk(cache_dir, cfg.tables, cfg.rows)
 
 

@@ -1,22 +1,26 @@
 """``python -m datagen --out DIR [--rows N] [--seed S] [--location URI] [--tables a,b]``
 
 Generates the test tables, prints one line per file and a summary, then re-reads and
-validates everything it wrote. Exit status: 0 success, 2 bad arguments, 1 failure.
+validates everything it wrote. Exit status: 0 success, 2 bad arguments, 1 failure,
+130 interrupted (Ctrl-C; nothing is left behind).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from collections.abc import Sequence
 from typing import NoReturn
 
+from datagen import limits
 from datagen.catalog import TABLES_BY_NAME, select_tables
 from datagen.generate import BadArgument, check_rows, check_seed, generate
 from datagen.validate import validate
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 128 + signal.SIGINT
 OPTIONS = {
     "out_dir": "--out",
     "rows": "--rows",
@@ -33,9 +37,24 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m datagen", description=__doc__.split("\n\n")[1])
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced)")
-    parser.add_argument("--rows", default="1000", metavar="N", help="rows per table (1000)")
-    parser.add_argument("--seed", default="42", metavar="S", help="random seed (42)")
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output folder: new, empty or an earlier output of this command (replaced)",
+    )
+    parser.add_argument(
+        "--rows",
+        default="1000",
+        metavar="N",
+        help=f"rows per table, {limits.ROWS.low:,} to {limits.ROWS.high:,} (1000)",
+    )
+    parser.add_argument(
+        "--seed",
+        default="42",
+        metavar="S",
+        help=f"random seed, {limits.SEED.low} to {limits.SEED.high:,} (42)",
+    )
     parser.add_argument(
         "--location",
         metavar="URI",
@@ -54,7 +73,8 @@ def _integer(argument: str, text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        fix = "e.g. --rows 1000" if argument == "rows" else "e.g. --seed 42"
+        limit = limits.BY_KEY[argument]
+        fix = f"give a whole number from {limit.low:,} to {limit.high:,}, e.g. {limit.example}"
         raise BadArgument(argument, f"{text!r} is not a whole number", fix) from None
 
 
@@ -65,6 +85,15 @@ def _usage_error(err: BadArgument) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        # generate() has already removed its staging folder on the way out.
+        print("datagen: interrupted (Ctrl-C); no partial output is left behind", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         rows = check_rows(_integer("rows", args.rows))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from datagen import limits, staging
 from datagen.catalog import TABLES, TableSpec
 from datagen.kinds import kind_for
 from datagen.kinds.base import WrittenFile, WrittenTable
@@ -31,6 +33,7 @@ from datagen.manifest import (
     TableEntry,
 )
 from datagen.progress import Progress
+from datagen.limits import Limit
 from datagen.rows import TablePlan
 
 LOCATION_SCHEMES = ("file", "s3")
@@ -51,24 +54,22 @@ class BadArgument(ValueError):
 # --- arguments -------------------------------------------------------------------------
 
 
-def check_rows(rows: object) -> int:
-    if isinstance(rows, bool) or not isinstance(rows, int) or rows <= 0:
+def _check_whole(value: object, limit: Limit, argument: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not limit.contains(value):
         raise BadArgument(
-            "rows",
-            f"rows per table must be a positive integer, not {rows!r}",
-            "give a whole number of rows of at least 1, e.g. 1000",
+            argument,
+            f"{limit.description} must be {limit.expected}, not {value!r}",
+            f"give a whole number from {limit.low:,} to {limit.high:,}, e.g. {limit.example}",
         )
-    return rows
+    return value
+
+
+def check_rows(rows: object) -> int:
+    return _check_whole(rows, limits.ROWS, "rows")
 
 
 def check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise BadArgument(
-            "seed",
-            f"the seed must be a non-negative integer, not {seed!r}",
-            "give a whole number of 0 or more, e.g. 42",
-        )
-    return seed
+    return _check_whole(seed, limits.SEED, "seed")
 
 
 def check_tables(tables: Sequence[TableSpec]) -> tuple[TableSpec, ...]:
@@ -82,6 +83,28 @@ def check_tables(tables: Sequence[TableSpec]) -> tuple[TableSpec, ...]:
             "tables", f"table {duplicates[0]} is selected twice", "name each table once"
         )
     return tables
+
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """Why ``name`` breaks the S3 general purpose bucket naming rules, or None."""
+    if not 3 <= len(name) <= 63:
+        return f"it has {len(name)} characters, not 3 to 63"
+    if not _BUCKET.match(name):
+        return (
+            "only lowercase letters, digits, dots and hyphens are allowed, "
+            "and it must start and end with a letter or digit"
+        )
+    if ".." in name:
+        return "it has two adjacent dots"
+    if _IPV4.match(name):
+        return "it is formatted as an IP address"
+    if name.startswith(("xn--", "sthree-")) or name.endswith(("-s3alias", "--ol-s3")):
+        return "it uses a prefix or suffix that AWS reserves"
+    return None
 
 
 def check_location(location: str | None, out_dir: Path) -> str:
@@ -100,6 +123,13 @@ def check_location(location: str | None, out_dir: Path) -> str:
         raise BadArgument(
             "location", f"{location!r} names no bucket", "use s3://<bucket>[/<prefix>]"
         )
+    if parsed.scheme == "s3" and (problem := bucket_name_problem(parsed.netloc)):
+        raise BadArgument(
+            "location",
+            f"{parsed.netloc!r} in {location!r} is not a valid S3 bucket name: {problem}",
+            "use a bucket name of 3 to 63 lowercase letters, digits, dots and hyphens that "
+            "starts and ends with a letter or digit, e.g. s3://my-test-bucket",
+        )
     if parsed.scheme == "file" and (parsed.netloc or not parsed.path.startswith("/")):
         raise BadArgument(
             "location",
@@ -114,16 +144,28 @@ def check_location(location: str | None, out_dir: Path) -> str:
 
 
 def check_out_dir(out_dir: Path) -> Path:
-    """``out_dir`` if it can be (re)placed: absent, empty or an earlier output."""
+    """``out_dir`` if it can be (re)placed: absent, empty or an earlier output.
+
+    An earlier output is recognised by the generator's marker only: a folder that merely
+    holds a ``manifest.json`` may be someone's project, and is never replaced.
+    """
     out_dir = Path(os.path.abspath(out_dir))
+    if out_dir.is_symlink():
+        raise BadArgument(
+            "out_dir",
+            f"{out_dir} is a symbolic link, which is not replaced",
+            "name the folder itself, or a new folder",
+        )
     if out_dir.exists():
         if not out_dir.is_dir():
             raise BadArgument("out_dir", f"{out_dir} is a file", "name a folder")
-        if any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
+        if any(out_dir.iterdir()) and not staging.is_marked(out_dir):
             raise BadArgument(
                 "out_dir",
-                f"{out_dir} holds files that are not generated data",
-                "name an empty or new folder",
+                f"{out_dir} holds files that are not generated data (it has no "
+                f"{staging.MARKER_NAME} marker), so nothing in it is deleted or replaced",
+                "name a new or empty folder (e.g. --out ./testdata), "
+                "or move its files away yourself first",
             )
     existing = out_dir.parent
     while not existing.exists():
@@ -210,6 +252,7 @@ def write_tables(
         progress.table(entries[-1])
     files.sort(key=lambda f: f.key)
     on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    on_disk.discard(staging.MARKER_NAME)
     listed = {f.key for f in files}
     if on_disk != listed:
         raise RuntimeError(
@@ -225,20 +268,28 @@ def write_tables(
     )
 
 
-def _publish(staging: Path, out_dir: Path, replace: bool) -> None:
-    """Rename ``staging`` to ``out_dir``; an earlier output there is replaced if ``replace``,
-    else the rename fails with ``FileExistsError``."""
+def _publish(staging_dir: Path, out_dir: Path, replace: bool) -> None:
+    """Rename ``staging_dir`` to ``out_dir``; an earlier output there is replaced if
+    ``replace``, else the rename fails with ``FileExistsError``."""
     try:
-        os.rename(staging, out_dir)
+        os.rename(staging_dir, out_dir)
         return
     except OSError as err:
         if err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
             raise
         if not replace:
             raise FileExistsError(errno.EEXIST, "output already exists", str(out_dir)) from None
+    # Checked again here: files may have appeared since check_out_dir looked.
+    if not staging.is_marked(out_dir):
+        check_out_dir(out_dir)
+        raise FileExistsError(errno.EEXIST, "output folder changed while writing", str(out_dir))
     previous = out_dir.with_name(f".{out_dir.name}.previous-{secrets.token_hex(4)}")
     os.rename(out_dir, previous)
-    os.rename(staging, out_dir)
+    try:
+        os.rename(staging_dir, out_dir)
+    except BaseException:
+        os.rename(previous, out_dir)
+        raise
     shutil.rmtree(previous)
 
 
@@ -264,7 +315,10 @@ def generate(
     base = check_location(location, out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+        staging.remove_stale(out_dir.parent, out_dir.name)
+        staging_dir = Path(
+            tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent)
+        )
     except OSError as err:
         raise BadArgument(
             "out_dir",
@@ -272,11 +326,13 @@ def generate(
             "name a folder in a writable place",
         ) from None
     try:
-        staging.chmod(0o755)
-        manifest = write_tables(staging, tables, rows, seed, base)
-        manifest.write(staging / MANIFEST_NAME)
-        _publish(staging, out_dir, replace)
+        staging_dir.chmod(0o755)
+        # Marked first, so that a killed run's staging folder is known as ours later.
+        staging.mark(staging_dir)
+        manifest = write_tables(staging_dir, tables, rows, seed, base)
+        manifest.write(staging_dir / MANIFEST_NAME)
+        _publish(staging_dir, out_dir, replace)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging_dir, ignore_errors=True)
         raise
     return manifest

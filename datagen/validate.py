@@ -15,12 +15,14 @@ from pathlib import Path
 from datagen.catalog import TABLES, TableSpec
 from datagen.kinds import kind_for
 from datagen.manifest import MANIFEST_NAME, Manifest, TableEntry
+from datagen.staging import MARKER_NAME
 
 
 def _file_problems(root: Path, manifest: Manifest) -> list[str]:
     problems = []
     on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     on_disk.discard(MANIFEST_NAME)
+    on_disk.discard(MARKER_NAME)
     listed = {f.key for f in manifest.files}
     problems += [f"{key}: on disk but not in the manifest" for key in sorted(on_disk - listed)]
     problems += [f"{key}: in the manifest but missing" for key in sorted(listed - on_disk)]

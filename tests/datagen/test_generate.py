@@ -10,6 +10,7 @@ from datagen.catalog import ACCESS_LOGS, SALES_DATA, TABLES, scale_catalog
 from datagen.generate import BadArgument, generate
 from datagen.kinds.csv import CsvKind
 from datagen.manifest import Manifest
+from datagen.staging import MARKER_NAME
 from tests.datagen.trees import tree
 
 
@@ -18,7 +19,7 @@ def test_paths_are_s3_keys_and_the_manifest_lists_every_file(small_output):
     its size and sha256."""
     root, manifest = small_output
     files = tree(root)
-    assert set(files) == {f.key for f in manifest.files} | {"manifest.json"}
+    assert set(files) == {f.key for f in manifest.files} | {"manifest.json", MARKER_NAME}
     for entry in manifest.files:
         assert entry.key.split("/")[0] in ("analytics", "logs"), entry.key
         assert entry.bytes == len(files[entry.key]), entry.key
@@ -98,7 +99,7 @@ def test_an_earlier_output_is_replaced(tmp_path):
     out = tmp_path / "out"
     generate(out, tables=[ACCESS_LOGS], rows=10)
     generate(out, tables=[SALES_DATA], rows=10)
-    assert {p.name for p in out.iterdir()} == {"analytics", "manifest.json"}
+    assert {p.name for p in out.iterdir()} == {"analytics", "manifest.json", MARKER_NAME}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 

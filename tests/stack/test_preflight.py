@@ -83,9 +83,11 @@ def test_disk_check_uses_the_real_free_space(tmp_path):
 def test_disk_check_fails_when_the_data_does_not_fit(tmp_path):
     """Data larger than the free space fails naming the MiB free and the rows setting."""
     with pytest.raises(preflight.PreflightError) as err:
-        preflight.check_disk(tmp_path / "cache", TABLES, 5_000_000, free_bytes=lambda _: 10 * 2**20)
+        preflight.check_disk(
+            tmp_path / "cache", TABLES, 5_000_000, free_bytes=lambda _: 100 * 2**20
+        )
     message = str(err.value)
-    assert "10 MiB free" in message and "pulumi config set rows" in message
+    assert "100 MiB free" in message and "pulumi config set rows" in message
 
 
 @pytest.mark.parametrize(

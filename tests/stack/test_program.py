@@ -186,8 +186,11 @@ def test_kms_key_and_lifecycle_days_come_from_config(program_env, free_port):
 
 
 def test_tls_only_policy_can_be_left_off_for_the_emulator(program_env, free_port):
-    """With tlsOnlyPolicy false no bucket policy is declared, and every file is still uploaded."""
-    run = run_program({"postgresPort": free_port, "tlsOnlyPolicy": "false"})
+    """With tlsOnlyPolicy false (endpoints on 127.0.0.1) no bucket policy, every file uploaded."""
+    run = run_program(
+        {"postgresPort": free_port, "tlsOnlyPolicy": "false"},
+        aws_config={"aws:endpoints": '[{"s3": "http://127.0.0.1:5000"}]'},
+    )
     assert not run.of_type(S3 + "bucketPolicy:BucketPolicy")
     assert run.count_by_type()[OBJECT] == len(generated_manifest(run).files) + 1
 

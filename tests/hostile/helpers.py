@@ -1,0 +1,60 @@
+"""Running ``python -m datagen`` as a separate process, as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.stack.program import ROOT
+
+# Generous bounds: the machine is shared; a correct run takes a few seconds.
+COMMAND_TIMEOUT = 120
+APPEAR_TIMEOUT = 60
+
+
+def datagen(*args: str, timeout: float = COMMAND_TIMEOUT) -> subprocess.CompletedProcess:
+    """Run the CLI to completion (killed, and the test failed, after ``timeout`` seconds)."""
+    return subprocess.run(
+        [sys.executable, "-m", "datagen", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def start_datagen(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "datagen", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_staging(parent: Path, process: subprocess.Popen) -> Path:
+    """The staging folder the running generator created in ``parent`` (polled, bounded)."""
+    deadline = time.monotonic() + APPEAR_TIMEOUT
+    while time.monotonic() < deadline:
+        found = [p for p in parent.iterdir() if ".staging-" in p.name]
+        # Wait until it holds a table folder: the run is then past its setup.
+        if found and any(child.is_dir() for child in found[0].iterdir()):
+            return found[0]
+        if process.poll() is not None:
+            raise AssertionError(f"generator ended early: {process.communicate()}")
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError(f"no staging folder appeared in {parent} within {APPEAR_TIMEOUT} s")
+
+
+def backdate(folder: Path, seconds: float) -> None:
+    """Set every mtime in ``folder`` (and its own) ``seconds`` into the past."""
+    when = time.time() - seconds
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            os.utime(os.path.join(dirpath, name), (when, when), follow_symlinks=False)
+    os.utime(folder, (when, when))
