@@ -160,6 +160,9 @@ class _Reader:
             value = str(value).lower() if isinstance(value, bool) else str(value)
         return value
 
+    def is_secret(self, key: str) -> bool:
+        return is_secret(f"{self._project}:{key}")
+
     def fail(self, key: str, got: object, expected: str, example: str) -> None:
         self.problems.append(
             f"{self._project}:{key} is {shown(f'{self._project}:{key}', got)}; "
@@ -486,10 +489,12 @@ def _migrations_dir(reader: _Reader, project_dir: Path) -> Path:
         problem = "it has no " + " and no ".join(missing)
     else:
         return path
+    # The resolved path spells out the value: a secret one is not shown, the problem is.
+    where = SECRET_SHOWN_AS if reader.is_secret("migrationsDir") else str(path)
     reader.fail(
         "migrationsDir", raw,
         f"an Alembic directory holding env.py and versions/, absolute or relative to "
-        f"{project_dir} ({path}: {problem}); pulumi config rm migrationsDir uses the bundled "
+        f"{project_dir} ({where}: {problem}); pulumi config rm migrationsDir uses the bundled "
         f"migrations/",
         "../aws2openstack/alembic",
     )
