@@ -26,16 +26,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import psycopg
 import pulumi
-import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -45,6 +39,14 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.runtime import rpc
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# psycopg, SQLAlchemy and Alembic are imported where they are used: the program only
+# declares this resource (and hashes the scripts), which none of them is needed for;
+# importing them would cost every `pulumi up` and preview most of a second. The engine's
+# provider process, which runs the migration, imports them on its first call.
 
 CONNECT_ATTEMPTS = 60
 CONNECT_TIMEOUT_SECONDS = 1
@@ -71,6 +73,8 @@ class Target:
 
     @classmethod
     def from_url(cls, url: str) -> Target:
+        import sqlalchemy as sa
+
         try:
             parsed = sa.engine.make_url(url)
         except Exception:
@@ -98,6 +102,8 @@ class Target:
 
     @property
     def sqlalchemy_url(self) -> str:
+        import sqlalchemy as sa
+
         url = sa.engine.URL.create("postgresql+psycopg", username=self.user,
                                    password=self.password, host=self.host, port=self.port,
                                    database=self.database)
@@ -143,6 +149,8 @@ def wait_for_server(
     rest of the interval before the next one, so ``attempts`` bounds the total time.
     A rejected password is not retried.
     """
+    import psycopg
+
     last = "no attempt made"
     for attempt in range(1, attempts + 1):
         started = clock()
@@ -168,6 +176,8 @@ def wait_for_server(
 
 def alembic_config(script_location: str | Path, target: Target) -> Config:
     """An Alembic ``Config`` for ``script_location`` that carries the URL in memory only."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(script_location))
     config.attributes["url"] = target.sqlalchemy_url
@@ -177,6 +187,9 @@ def alembic_config(script_location: str | Path, target: Target) -> Config:
 
 def current_revision(target: Target) -> str | None:
     """The revision in ``alembic_version`` (``None`` for an unmigrated database)."""
+    import sqlalchemy as sa
+    from alembic.runtime.migration import MigrationContext
+
     engine = sa.create_engine(target.sqlalchemy_url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
@@ -187,6 +200,8 @@ def current_revision(target: Target) -> str | None:
 
 def _revision_after(config: Config, current: str | None) -> str:
     """The revision that ``upgrade`` applies after ``current``, with its message."""
+    from alembic.script import ScriptDirectory
+
     for script in ScriptDirectory.from_config(config).walk_revisions():
         down = script.down_revision
         if current in (down if isinstance(down, tuple) else (down,)):
@@ -196,6 +211,8 @@ def _revision_after(config: Config, current: str | None) -> str:
 
 def upgrade_to_head(script_location: str | Path, target: Target) -> str | None:
     """Run ``alembic upgrade head``; return the revision the database is then at."""
+    from alembic import command
+
     config = alembic_config(script_location, target)
     try:
         command.upgrade(config, "head")

@@ -16,12 +16,17 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from datagen.catalog import TABLES, TableSpec
 from datagen.manifest import MANIFEST_NAME, FileEntry, Manifest, PartitionEntry, TableEntry
-from datagen.rows import TablePlan
-from datagen.writers import WrittenFile, WrittenTable, writer_for
+
+# The rows and the writers (numpy, pyarrow's writers, faker, pyiceberg) are imported by
+# ``write_tables``: a cache hit only checks its arguments, and needs none of them.
+if TYPE_CHECKING:
+    from datagen.rows import TablePlan
+    from datagen.writers import WrittenFile, WrittenTable
 
 LOCATION_SCHEMES = ("file", "s3")
 
@@ -186,6 +191,9 @@ def write_tables(
     root: Path, tables: Sequence[TableSpec], rows: int, seed: int, location: str
 ) -> Manifest:
     """Write ``tables`` below ``root`` (no staging, no checks) and return their manifest."""
+    from datagen.rows import TablePlan
+    from datagen.writers import writer_for
+
     manifest = Manifest(seed=seed, rows=rows, location=location)
     for spec in tables:
         plan = TablePlan(spec, rows, seed, location)
