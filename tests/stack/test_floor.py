@@ -17,6 +17,7 @@ import pytest
 
 from benchmarks import floor
 from tests.stack.program import ROOT, run_program
+from tests.support import net
 
 
 @pytest.fixture
@@ -90,3 +91,34 @@ def test_a_missing_resource_is_reported(recorded):
     dropped = bare.resources.pop()
     found = floor.differences(ours.resources, bare.resources)
     assert found == [f"{dropped.type} {dropped.name}: registered by the program only"]
+
+
+# Libraries only a cache miss (generation) or the migration itself needs.
+NOT_ON_A_CACHE_HIT = {"alembic", "faker", "numpy", "psycopg", "pyarrow", "pyiceberg", "sqlalchemy"}
+
+
+def test_a_cache_hit_imports_no_generator_or_migration_library(recorded, program_env, cache_dir):
+    """With the cache filled, a fresh program process imports neither the writers'
+    libraries nor psycopg, SQLAlchemy or Alembic."""
+    script = (
+        "import sys\n"
+        "from tests.stack.program import run_program\n"
+        "run = run_program({'postgresPort': sys.argv[1]})\n"
+        "print(len(run.resources), sorted({m.split('.')[0] for m in sys.modules}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(net.free_port())],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DOCKER_HOST": program_env.host,
+            "TESTENV_CACHE_DIR": str(cache_dir),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    count, modules = done.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert int(count) == 48
+    assert NOT_ON_A_CACHE_HIT & set(ast.literal_eval(modules)) == set()
