@@ -38,16 +38,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import psycopg
 import pulumi
-import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -57,6 +51,14 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.runtime import rpc
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# psycopg, SQLAlchemy and Alembic are imported where they are used: the program only
+# declares this resource (and hashes the scripts), which none of them is needed for;
+# importing them would cost every `pulumi up` and preview most of a second. The engine's
+# provider process, which runs the migration, imports them on its first call.
 
 BUNDLED_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -177,6 +179,8 @@ class Target:
 
     @classmethod
     def from_url(cls, url: str) -> Target:
+        import sqlalchemy as sa
+
         try:
             parsed = sa.engine.make_url(url)
         except Exception:
@@ -204,6 +208,8 @@ class Target:
 
     @property
     def sqlalchemy_url(self) -> str:
+        import sqlalchemy as sa
+
         url = sa.engine.URL.create("postgresql+psycopg", username=self.user,
                                    password=self.password, host=self.host, port=self.port,
                                    database=self.database)
@@ -216,6 +222,8 @@ class Target:
         ``lock_timeout`` and ``statement_timeout`` in milliseconds), so any ``env.py`` that
         builds its engine from the URL it is given gets them.
         """
+        import sqlalchemy as sa
+
         lock_ms = round((bounds.lock_timeout if lock_timeout is None else lock_timeout) * 1000)
         statement_ms = round(bounds.statement_timeout * 1000)
         url = sa.engine.URL.create(
@@ -289,6 +297,8 @@ def wait_for_server(
     the wait ends within the deadline. A refusal that retrying cannot change (no such
     database, a rejected password or user) fails at the first attempt.
     """
+    import psycopg
+
     bounds = bounds or Bounds.current()
     started = clock()
     deadline = started + bounds.connect_deadline
@@ -337,6 +347,8 @@ def alembic_config(script_location: str | Path, url: str) -> Config:
     The bundled ``env.py`` reads ``attributes["url"]``; another directory's ``env.py``
     (an aws2openstack checkout) commonly reads ``sqlalchemy.url``, which is set too.
     """
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(script_location))
     config.attributes["url"] = url
@@ -371,6 +383,9 @@ def database_url_env(script_location: str | Path, url: str) -> Iterator[None]:
 def current_revision(target: Target, bounds: Bounds | None = None,
                      lock_timeout: float | None = None) -> str | None:
     """The revision in ``alembic_version`` (``None`` for an unmigrated database)."""
+    import sqlalchemy as sa
+    from alembic.runtime.migration import MigrationContext
+
     url = target.bounded_url(bounds or Bounds.current(), lock_timeout)
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
@@ -382,6 +397,8 @@ def current_revision(target: Target, bounds: Bounds | None = None,
 
 def _revision_after(config: Config, current: str | None) -> str:
     """The revision that ``upgrade`` applies after ``current``, with its message."""
+    from alembic.script import ScriptDirectory
+
     for script in ScriptDirectory.from_config(config).walk_revisions():
         down = script.down_revision
         if current in (down if isinstance(down, tuple) else (down,)):
@@ -406,6 +423,8 @@ def _sqlstate(err: BaseException) -> str | None:
 def upgrade_to_head(script_location: str | Path, target: Target,
                     bounds: Bounds | None = None) -> str | None:
     """Run ``alembic upgrade head``; return the revision the database is then at."""
+    from alembic import command
+
     bounds = bounds or Bounds.current()
     config = alembic_config(script_location, target.bounded_url(bounds))
     try:

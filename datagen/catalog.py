@@ -13,9 +13,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cache
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
+# pyarrow is imported on first use: the Pulumi program reads these specs on every run,
+# but only generation (a cache miss) and validation need Arrow types.
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from datagen.values import (
     REFERENCE_DATE,
@@ -142,31 +147,42 @@ class TableSpec:
     @property
     def arrow_schema(self) -> pa.Schema:
         """The schema of the rows inside the files (partition columns are in the path)."""
+        import pyarrow as pa
+
         return pa.schema([pa.field(c.name, c.arrow_type) for c in self.columns])
 
 
 # --- Glue type -> Arrow type ---------------------------------------------------------
 
-_SIMPLE_TYPES: dict[str, pa.DataType] = {
-    "bigint": pa.int64(),
-    "int": pa.int32(),
-    "smallint": pa.int16(),
-    "tinyint": pa.int8(),
-    "double": pa.float64(),
-    "float": pa.float32(),
-    "boolean": pa.bool_(),
-    "string": pa.string(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us"),
-}
+
+@cache
+def _simple_types() -> dict[str, pa.DataType]:
+    import pyarrow as pa
+
+    return {
+        "bigint": pa.int64(),
+        "int": pa.int32(),
+        "smallint": pa.int16(),
+        "tinyint": pa.int8(),
+        "double": pa.float64(),
+        "float": pa.float32(),
+        "boolean": pa.bool_(),
+        "string": pa.string(),
+        "date": pa.date32(),
+        "timestamp": pa.timestamp("us"),
+    }
+
+
 _DECIMAL = re.compile(r"^decimal\((\d+),(\d+)\)$")
 _ARRAY = re.compile(r"^array<(.+)>$")
 
 
 def arrow_type(glue_type: str) -> pa.DataType:
     """The Arrow type a Glue/Hive column type is generated and read back as."""
-    if glue_type in _SIMPLE_TYPES:
-        return _SIMPLE_TYPES[glue_type]
+    import pyarrow as pa
+
+    if glue_type in _simple_types():
+        return _simple_types()[glue_type]
     if match := _DECIMAL.match(glue_type):
         return pa.decimal128(int(match.group(1)), int(match.group(2)))
     if match := _ARRAY.match(glue_type):

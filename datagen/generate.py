@@ -18,12 +18,14 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from datagen import limits, staging
 from datagen.catalog import TABLES, TableSpec
 from datagen.kinds import kind_for
 from datagen.kinds.base import WrittenFile, WrittenTable
+from datagen.limits import Limit
 from datagen.manifest import (
     MANIFEST_NAME,
     DatabaseEntry,
@@ -33,8 +35,11 @@ from datagen.manifest import (
     TableEntry,
 )
 from datagen.progress import Progress
-from datagen.limits import Limit
-from datagen.rows import TablePlan
+
+# The rows (numpy, pyarrow, faker) are imported by ``write_tables``: a cache hit only
+# checks its arguments, and needs none of them.
+if TYPE_CHECKING:
+    from datagen.rows import TablePlan
 
 LOCATION_SCHEMES = ("file", "s3")
 
@@ -240,6 +245,8 @@ def write_tables(
     root: Path, tables: Sequence[TableSpec], rows: int, seed: int, location: str
 ) -> Manifest:
     """Write ``tables`` below ``root`` (no staging, no checks) and return their manifest."""
+    from datagen.rows import TablePlan
+
     entries: list[TableEntry] = []
     files: list[FileEntry] = []
     progress = Progress(len(tables))

@@ -7,8 +7,8 @@ spec is one class. The drawn array is then conformed to the column's Arrow type,
 is how a timestamp becomes ``yyyy-MM-dd HH:mm:ss`` text in a CSV column declared
 ``string``.
 
-``pyarrow.compute`` and the Faker pools are imported inside the methods: the table
-catalog imports this module, and a cached ``pulumi up`` draws nothing.
+numpy, pyarrow and the Faker pools are imported inside the methods: the table catalog
+imports this module, and a cached ``pulumi up`` draws nothing.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-import pyarrow as pa
-
 if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
     from datagen.catalog import Column
 
 # Every generated date derives from the seed and this date, never from the clock.
@@ -110,6 +110,8 @@ class _Integers(ValueSpec):
     json_type = int
 
     def from_text(self, array: pa.StringArray) -> pa.Array:
+        import pyarrow as pa
+
         return array.cast(pa.int64())
 
 
@@ -121,6 +123,9 @@ class SequentialIds(_Integers):
     unique: ClassVar[bool] = True
 
     def draw(self, batch: Batch) -> pa.Array:
+        import numpy as np
+        import pyarrow as pa
+
         start = self.start + batch.first_row
         return pa.array(np.arange(start, start + batch.size, dtype=np.int64))
 
@@ -136,6 +141,8 @@ class IntRange(_Integers):
     high: int
 
     def draw(self, batch: Batch) -> pa.Array:
+        import pyarrow as pa
+
         return pa.array(batch.rng.integers(self.low, self.high, size=batch.size, endpoint=True))
 
     def check(self, array: pa.Array, period: TimeRange | None, seed: int) -> str | None:
@@ -150,6 +157,9 @@ class DecimalRange(ValueSpec):
     high: float
 
     def draw(self, batch: Batch) -> pa.Array:
+        import numpy as np
+        import pyarrow as pa
+
         cents = batch.rng.integers(
             round(self.low * 100), round(self.high * 100), size=batch.size, endpoint=True
         )
@@ -171,6 +181,9 @@ class FloatRange(ValueSpec):
     high: float
 
     def draw(self, batch: Batch) -> pa.Array:
+        import numpy as np
+        import pyarrow as pa
+
         return pa.array(np.round(batch.rng.uniform(self.low, self.high, size=batch.size), 3))
 
     def check(self, array: pa.Array, period: TimeRange | None, seed: int) -> str | None:
@@ -185,6 +198,9 @@ class Choice(ValueSpec):
     weights: tuple[float, ...] | None = None
 
     def draw(self, batch: Batch) -> pa.Array:
+        import numpy as np
+        import pyarrow as pa
+
         weights = None
         if self.weights is not None:
             weights = np.asarray(self.weights, dtype=np.float64)
@@ -193,6 +209,8 @@ class Choice(ValueSpec):
         return pa.array(self.options, pa.string()).take(picks)
 
     def check(self, array: pa.Array, period: TimeRange | None, seed: int) -> str | None:
+        import pyarrow as pa
+
         return _not_in(array, pa.array(self.options, pa.string()))
 
 
@@ -215,6 +233,8 @@ class Uuid(ValueSpec):
     """A random (seeded) UUID in its canonical text form."""
 
     def draw(self, batch: Batch) -> pa.Array:
+        import numpy as np
+
         from datagen.arrays import uuid_text
 
         return uuid_text(batch.rng.integers(0, 256, size=(batch.size, 16), dtype=np.uint8))
@@ -234,11 +254,15 @@ class Timestamp(ValueSpec):
     days: int = 30
 
     def draw(self, batch: Batch) -> pa.Array:
+        import pyarrow as pa
+
         start, end = (_epoch_seconds(moment) for moment in batch.period or recent_days(self.days))
         seconds = batch.rng.integers(start, end, size=batch.size)
         return pa.array(seconds * 1_000_000, pa.timestamp("us"))
 
     def check(self, array: pa.Array, period: TimeRange | None, seed: int) -> str | None:
+        import pyarrow as pa
+
         start, end = period or recent_days(self.days)
         return _outside(array.cast(pa.timestamp("us")), start, end, high_open=True)
 
@@ -255,6 +279,9 @@ class DateBefore(ValueSpec):
     days: int
 
     def draw(self, batch: Batch) -> pa.Array:
+        import numpy as np
+        import pyarrow as pa
+
         last = (REFERENCE_DATE - _EPOCH.date()).days
         days = batch.rng.integers(last - self.days + 1, last, size=batch.size, endpoint=True)
         return pa.array(days.astype(np.int32), pa.date32())
@@ -270,6 +297,7 @@ class JsonObject(ValueSpec):
     fields: tuple[tuple[str, ValueSpec], ...]
 
     def draw(self, batch: Batch) -> pa.Array:
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         from datagen.arrays import json_string
@@ -306,6 +334,9 @@ class StringList(ValueSpec):
     max_len: int = 3
 
     def draw(self, batch: Batch) -> pa.Array:
+        import numpy as np
+        import pyarrow as pa
+
         from datagen.arrays import distinct_picks
 
         values = _pool(self.pool, batch.seed)
@@ -335,6 +366,8 @@ def draw(values: ValueSpec, batch: Batch) -> pa.Array:
 
 def conform(array: pa.Array, target: pa.DataType) -> pa.Array:
     """``array`` as ``target``: timestamps as text for string columns, else an Arrow cast."""
+    import pyarrow as pa
+
     if array.type == target:
         return array
     if pa.types.is_string(target) and pa.types.is_timestamp(array.type):
@@ -351,6 +384,8 @@ def column_values(column: Column, batch: Batch) -> pa.Array:
 
 def as_drawn(column: Column, array: pa.Array) -> pa.Array:
     """Values read back from a file in the type they were drawn as (CSV text parsed)."""
+    import pyarrow as pa
+
     return column.values.from_text(array) if pa.types.is_string(array.type) else array
 
 
@@ -358,6 +393,8 @@ def value_problem(
     column: Column, array: pa.Array, period: TimeRange | None, seed: int
 ) -> str | None:
     """Why ``array`` cannot be values of ``column`` (``None`` if it can)."""
+    import pyarrow as pa
+
     if array.null_count:
         return f"{array.null_count} null values"
     try:

@@ -9,7 +9,7 @@ and provider so tests can check the resource graph.
 from __future__ import annotations
 
 import runpy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,9 @@ class Registered:
     property_dependencies: dict[str, set[str]]
     provider: str
     custom: bool
+    options: dict[str, Any] = field(default_factory=dict)
+    """The registration's other fields (providers, aliases, deleteBeforeReplace, ...);
+    filled only by a ``RecordingMonitor(record_options=True)``."""
 
     def depends_on(self, other: Registered) -> bool:
         """Whether Pulumi orders this resource after ``other`` (option or input)."""
@@ -70,10 +73,34 @@ class ProgramMocks(pulumi.runtime.Mocks):
         return {}
 
 
+# Fields of a RegisterResourceRequest that are not resource options: kept elsewhere in
+# ``Registered``, or describing the SDK and the call site rather than the resource.
+_NOT_OPTIONS = frozenset(
+    {
+        "type",
+        "name",
+        "parent",
+        "custom",
+        "object",
+        "dependencies",
+        "propertyDependencies",
+        "provider",
+        "sourcePosition",
+        "stackTrace",
+        "acceptSecrets",
+        "acceptResources",
+        "supportsPartialValues",
+        "supportsResultReporting",
+        "hooks",
+    }
+)
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    def __init__(self, mocks: pulumi.runtime.Mocks):
+    def __init__(self, mocks: pulumi.runtime.Mocks, *, record_options: bool = False):
         super().__init__(mocks)
         self.records: list[Registered] = []
+        self.record_options = record_options
 
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
@@ -91,9 +118,17 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     },
                     provider=request.provider,
                     custom=request.custom,
+                    options=_options(request) if self.record_options else {},
                 )
             )
         return response
+
+
+def _options(request) -> dict[str, Any]:
+    from google.protobuf import json_format
+
+    fields = json_format.MessageToDict(request)
+    return {key: value for key, value in fields.items() if key not in _NOT_OPTIONS}
 
 
 def _keep_secrets(struct) -> dict[str, Any]:
@@ -185,14 +220,18 @@ def run_program(
     secret_keys: Iterable[str] = (),
     records: list[Registered] | None = None,
     mocks: pulumi.runtime.Mocks | None = None,
+    main: Callable[[], None] | None = None,
+    record_options: bool = False,
 ) -> ProgramRun:
     """Run ``__main__.py`` for ``stack`` with ``config`` (project keys, unqualified).
 
     ``records``, when given, receives the registrations as they happen, so a caller
-    still sees them when the program raises.
+    still sees them when the program raises. ``main`` runs instead of ``__main__.py``
+    (``benchmarks/floor.py`` runs its bare program under the same mocks this way);
+    ``record_options`` fills each ``Registered.options``.
     """
     mocks = mocks or ProgramMocks()
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks, record_options=record_options)
     if records is not None:
         monitor.records = records
     settings.ROOT.set(None)
@@ -211,7 +250,10 @@ def run_program(
 
     @pulumi.runtime.test
     def program():
-        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+        if main is None:
+            runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+        else:
+            main()
         return collect(dict(settings.get_root_resource().outputs))
 
     program()
