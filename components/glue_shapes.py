@@ -49,7 +49,8 @@ HIVE_FORMATS: Mapping[Format, HiveFormat] = {
         output_format=_TEXT_OUTPUT,
         serde="org.apache.hadoop.hive.serde2.OpenCSVSerde",
         serde_parameters={"separatorChar": ",", "quoteChar": '"', "escapeChar": "\\"},
-        table_parameters={"skip.header.line.count": "1"},
+        # The files have no header line: Spark ignores skip.header.line.count.
+        table_parameters={},
     ),
 }
 
@@ -110,6 +111,6 @@ def table_parameters(spec: TableSpec, metadata_location: str | None = None) -> d
 
 
 def partition_parameters(spec: TableSpec) -> dict[str, str]:
-    """Partition parameters: the format's classification (and CSV header skipping)."""
+    """Partition parameters: the format's classification (and its table parameters)."""
     hive = HIVE_FORMATS[spec.format]
     return {"classification": hive.classification, **hive.table_parameters}

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from components import glue_shapes, naming
+from datagen import digest
 from datagen.catalog import Format, TableSpec, roles
 from datagen.manifest import Manifest
 
@@ -70,6 +71,7 @@ def ground_truth(
                     "partition_keys": [key.name for key in spec.partition_keys],
                     "partitions": partitions,
                     "rows": table.rows,
+                    "value_digest": digest.table_digest(spec, manifest),
                     "files": table.files,
                     "bytes": table.bytes,
                     "objects": objects.get(spec.prefix, []),

@@ -227,8 +227,14 @@ def _parquet_rows(
     path: Path, entry: FileEntry, spec: TableSpec, rows: _Rows
 ) -> tuple[int, list[str]]:
     problems = []
-    parquet = pq.ParquetFile(path)
+    # Timestamps are INT96, which pyarrow reads as nanoseconds unless told.
+    parquet = pq.ParquetFile(path, coerce_int96_timestamp_unit="us")
     problems += schema_problems(entry.key, parquet.schema_arrow, spec, exact=True)
+    timestamps = {c.name for c in spec.columns if pa.types.is_timestamp(c.arrow_type)}
+    for index in range(len(parquet.schema)):
+        leaf = parquet.schema.column(index)
+        if leaf.path in timestamps and leaf.physical_type != "INT96":
+            problems.append(f"{entry.key}: column {leaf.path} is {leaf.physical_type}, not INT96")
     metadata = parquet.metadata
     for group in range(metadata.num_row_groups):
         for index in range(metadata.num_columns):
@@ -261,7 +267,7 @@ def _csv_batches(
         columns = list(zip(*chunk, strict=True)) if chunk else [() for _ in names]
         return pa.RecordBatch.from_arrays([pa.array(c, pa.string()) for c in columns], names=names)
 
-    for number, record in enumerate(reader, start=2):
+    for number, record in enumerate(reader, start=1):
         if len(record) != len(names):
             raise ValueError(f"{where}: line {number} has {len(record)} fields, not {len(names)}")
         chunk.append(record)
@@ -278,9 +284,6 @@ def _csv_rows(path: Path, entry: FileEntry, spec: TableSpec, rows: _Rows) -> tup
         problems.append(f"{entry.key}: contains a backslash, which OpenCSVSerde treats as escape")
     names = [c.name for c in spec.columns]
     reader = csv.reader(io.StringIO(raw.decode("utf-8"), newline=""), strict=True)
-    header = next(reader, None)
-    if header != names:
-        return 0, problems + [f"{entry.key}: header {header}, the catalog says {names}"]
     try:
         count = rows.check(
             entry.key, _csv_batches(reader, names, entry.key), _partition_period(spec, entry)

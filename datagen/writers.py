@@ -78,8 +78,12 @@ class HiveWriter(ABC):
 
 
 class ParquetWriter(HiveWriter):
-    """Parquet as Hive, Athena, Spark and Trino read it: microsecond timestamps (never
-    nanoseconds), int32 for ``int``, fixed-length decimals, Snappy pages."""
+    """Parquet as Hive, Athena, Spark and Trino read it: INT96 timestamps, int32 for
+    ``int``, fixed-length decimals, Snappy pages.
+
+    INT96 because Hive's ``ParquetHiveSerDe`` (2.3, as in EMR and Spark's Hive SerDe
+    path) reads no other timestamp encoding, and it is what Spark, Glue ETL and
+    Athena's Hive writer produce; every engine of docs/engines.md reads its wall clock."""
 
     extension = "parquet"
     content_type = PARQUET_CONTENT_TYPE
@@ -90,8 +94,7 @@ class ParquetWriter(HiveWriter):
             schema,
             compression="snappy",
             version="2.6",
-            coerce_timestamps="us",
-            allow_truncated_timestamps=False,
+            use_deprecated_int96_timestamps=True,
         ) as writer:
             for batch in batches:
                 writer.write_batch(batch)
@@ -118,14 +121,15 @@ class OrcWriter(HiveWriter):
 
 
 class CsvWriter(HiveWriter):
-    """CSV with a header line and RFC 4180 quoting (quotes doubled, never backslash-escaped),
-    as OpenCSVSerde reads it; every column is text."""
+    """CSV without a header line, RFC 4180 quoting (quotes doubled, never backslash-escaped),
+    as OpenCSVSerde reads it; every column is text. No header because Spark ignores
+    ``skip.header.line.count`` and would return each header as a row."""
 
     extension = "csv"
     content_type = "text/csv"
 
     def write_file(self, path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> None:
-        options = pa_csv.WriteOptions(include_header=True, quoting_style="needed")
+        options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
         with pa_csv.CSVWriter(path, schema, write_options=options) as writer:
             for batch in batches:
                 writer.write_batch(batch)
