@@ -321,7 +321,3 @@ def arrow_glue_read(table: GlueTable, deployed: Deployed) -> EngineRead:
     """``tests.support.glue_reader``: pyarrow (pandas/awswrangler's reader) through Glue."""
     read = glue_reader.read_table(deployed.endpoint, table.database, table.name)
     return EngineRead([str(f.type) for f in read.data.schema], read.data)
-
-
-def describe(read: EngineRead) -> str:
-    return json.dumps({"types": read.types, "rows": read.data.num_rows})
