@@ -1,9 +1,10 @@
 """Fixtures of the engine matrix: one deployment to the emulator, one Spark JVM.
 
 The deployment is package-scoped: the engines read the same emulator state, and no
-test of this package resets moto. Spark starts once per test run (its JVM costs about
-ten seconds) with an embedded Derby metastore in a temporary folder; each mode of the
-matrix is a ``newSession()`` of it (own SQL settings, same metastore and tables).
+test of this package resets moto. Spark starts once per test run (the JVM and the first
+use of its embedded Derby metastore, in a temporary folder, take one to two minutes on
+the 2-core machine); each mode of the matrix is a ``newSession()`` of it (own SQL
+settings, same metastore and tables).
 """
 
 from __future__ import annotations
