@@ -22,9 +22,10 @@ the Glue types (``datagen.catalog.arrow_type``), so one function renders them al
 from __future__ import annotations
 
 import hashlib
-import json
+import re
 from collections.abc import Sequence
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -33,11 +34,19 @@ from datagen.manifest import Manifest
 from datagen.rows import TablePlan
 
 NULL = "\\N"
+_SLICE = 65_536
+# Array elements are JSON strings: these are the escapes json.dumps makes for the
+# characters a value can hold here (other control characters never occur).
+_JSON_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
 _ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
 
 
-def _escaped(text: pa.Array) -> pa.Array:
-    for raw, escaped in _ESCAPES:
+def _escaped(text: pa.Array, escapes: tuple[tuple[str, str], ...] = _ESCAPES) -> pa.Array:
+    # One scan decides; most columns hold none of the characters and skip the rewrites.
+    pattern = "[" + "".join(re.escape(raw) for raw, _ in escapes) + "]"
+    if not pc.any(pc.match_substring_regex(text, pattern)).as_py():
+        return text
+    for raw, escaped in escapes:
         text = pc.replace_substring(text, raw, escaped)
     return text
 
@@ -48,19 +57,15 @@ def _texts(array: pa.Array) -> pa.Array:
     if pa.types.is_floating(data_type):
         return pa.array([None if v is None else repr(float(v)) for v in array.to_pylist()])
     if pa.types.is_list(data_type) or pa.types.is_large_list(data_type):
-        items = _texts(pc.list_flatten(array)).to_pylist()
-        ends = pc.list_value_length(array).to_pylist()
-        texts: list[str | None] = []
-        start = 0
-        for valid, length in zip(array.is_valid().to_pylist(), ends, strict=True):
-            if not valid:
-                texts.append(None)
-                continue
-            texts.append(
-                json.dumps(items[start : start + length], ensure_ascii=False, separators=(",", ":"))
-            )
-            start += length
-        return pa.array(texts, pa.string())
+        items = _escaped(_texts(pc.list_flatten(array)), _JSON_ESCAPES)
+        quoted = pc.binary_join_element_wise('"', pc.fill_null(items, "null"), '"', "")
+        if items.null_count:
+            quoted = pc.if_else(items.is_null(), "null", quoted)
+        offsets = array.cast(pa.list_(data_type.value_type)).offsets
+        lists = pa.ListArray.from_arrays(pc.subtract(offsets, offsets[0]), quoted)
+        joined = pc.binary_join(lists, ",")
+        joined = pc.binary_join_element_wise("[", joined, "]", "")
+        return pc.if_else(array.is_null(), pa.scalar(None, pa.string()), joined)
     if pa.types.is_timestamp(data_type):
         text = array.cast(pa.timestamp("us")).cast(pa.string())  # 2024-01-02 03:04:05.000000
         return pc.replace_substring_regex(text, r"\.000000$", "")
@@ -75,25 +80,44 @@ def _texts(array: pa.Array) -> pa.Array:
     raise TypeError(f"no canonical text for Arrow type {data_type}")
 
 
-def row_texts(table: pa.Table, glue_types: Sequence[str]) -> list[str]:
-    """Each row of ``table`` as canonical text, sorted (columns as given, in order)."""
+def _row_array(table: pa.Table, glue_types: Sequence[str]) -> pa.Array:
+    """Each row of ``table`` as canonical text, unsorted, as one Arrow string array."""
     if table.num_columns != len(glue_types):
         raise ValueError(f"{table.num_columns} columns but {len(glue_types)} Glue types")
     if table.num_rows == 0:
-        return []
+        return pa.array([], pa.string())
     columns = []
     for column, glue_type in zip(table.columns, glue_types, strict=True):
         typed = column.combine_chunks().cast(arrow_type(glue_type))
         columns.append(pc.fill_null(_escaped(_texts(typed)), NULL))
-    rows = pc.binary_join_element_wise(*columns, "\t") if len(columns) > 1 else columns[0]
-    return pc.take(rows, pc.sort_indices(rows)).to_pylist()
+    return pc.binary_join_element_wise(*columns, "\t") if len(columns) > 1 else columns[0]
+
+
+def _sorted(rows: pa.Array) -> pa.Array:
+    return pc.take(rows, pc.sort_indices(rows))
+
+
+def _sha256(rows: pa.Array) -> str:
+    """SHA-256 of the sorted lines, hashed a slice at a time straight from the Arrow
+    buffers (a million rows as Python strings would cost several times the memory)."""
+    digest = hashlib.sha256()
+    ordered = _sorted(rows)
+    for start in range(0, len(ordered), _SLICE):
+        lines = pc.binary_join_element_wise(ordered.slice(start, _SLICE), "\n", "")
+        _, offsets_buffer, data = lines.buffers()
+        offsets = np.frombuffer(offsets_buffer, np.int32, len(lines) + 1, lines.offset * 4)
+        digest.update(memoryview(data)[offsets[0] : offsets[-1]])
+    return digest.hexdigest()
+
+
+def row_texts(table: pa.Table, glue_types: Sequence[str]) -> list[str]:
+    """Each row of ``table`` as canonical text, sorted (columns as given, in order)."""
+    return _sorted(_row_array(table, glue_types)).to_pylist()
 
 
 def digest_rows(table: pa.Table, glue_types: Sequence[str]) -> str:
     """The SHA-256 (hex) of ``table``'s canonical text."""
-    rows = row_texts(table, glue_types)
-    text = "".join(f"{row}\n" for row in rows)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _sha256(_row_array(table, glue_types))
 
 
 def glue_types(spec: TableSpec) -> list[str]:
@@ -101,18 +125,23 @@ def glue_types(spec: TableSpec) -> list[str]:
     return [c.glue_type for c in spec.columns] + [k.glue_type for k in spec.partition_keys]
 
 
-def table_digest(spec: TableSpec, manifest: Manifest) -> str:
-    """The value digest of a generated table: its rows drawn again from the manifest's
-    seed, rows and location (the generator is deterministic), partition values appended."""
-    plan = TablePlan(spec, manifest.rows, manifest.seed, manifest.location)
-    pieces = []
+def plan_digest(plan: TablePlan) -> str:
+    """The value digest of a table as the generator draws it: its rows, partition values
+    appended, rendered a batch at a time."""
+    spec = plan.spec
+    types = glue_types(spec)
+    rows = []
     for partition in plan.partitions:
         for batch in plan.batches(partition):
             piece = pa.Table.from_batches([batch])
             for key, value in zip(spec.partition_keys, partition.values, strict=True):
                 column = pa.array([value] * piece.num_rows, pa.string())
                 piece = piece.append_column(key.name, column.cast(arrow_type(key.glue_type)))
-            pieces.append(piece)
-    if not pieces:
-        return digest_rows(pa.table({}), [])
-    return digest_rows(pa.concat_tables(pieces), glue_types(spec))
+            rows.append(_row_array(piece, types))
+    return _sha256(pa.concat_arrays(rows) if rows else pa.array([], pa.string()))
+
+
+def table_digest(spec: TableSpec, manifest: Manifest) -> str:
+    """The value digest of a generated table: its rows drawn again from the manifest's
+    seed, rows and location (the generator is deterministic; no file is read)."""
+    return plan_digest(TablePlan(spec, manifest.rows, manifest.seed, manifest.location))
