@@ -10,8 +10,9 @@ The canonical text form (docs/engines.md, "The value digest"):
   doubles as the shortest text that reads back as the same double, Python's ``repr``
   (``2.0``, ``0.1``, ``1e+20``); dates ``YYYY-MM-DD``; timestamps as wall-clock
   ``YYYY-MM-DD HH:MM:SS``, with ``.ffffff`` only when the microseconds are not zero;
-  strings as they are; arrays as a JSON array of their elements' texts
-  (``["a","b"]``, no spaces, non-ASCII kept);
+  strings as they are; arrays as a JSON array of their elements' texts as JSON strings
+  (``["a","b"]``: no spaces, non-ASCII kept, ``\\`` ``"`` newline, carriage return and
+  tab escaped as JSON does, a NULL element ``null``);
 - rows are sorted by their UTF-8 bytes, each ends in a newline, and the digest is the
   SHA-256 of the whole text, in hex.
 
