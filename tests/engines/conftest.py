@@ -2,7 +2,7 @@
 
 The deployment is package-scoped: the engines read the same emulator state, and no
 test of this package resets moto. Spark starts once per test run (the JVM and the first
-use of its embedded Derby metastore, in a temporary folder, take one to two minutes on
+use of its embedded Derby metastore, in a temporary folder, take 40 s to two minutes on
 the 2-core machine); each mode of the matrix is a ``newSession()`` of it (own SQL
 settings, same metastore and tables).
 """
