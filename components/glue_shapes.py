@@ -41,5 +41,5 @@ def table_parameters(spec: TableSpec, table: TableEntry) -> dict[str, str]:
 
 
 def partition_parameters(spec: TableSpec) -> dict[str, str]:
-    """Partition parameters: the kind's (classification, CSV header skipping)."""
+    """Partition parameters: the kind's (its classification and extra table parameters)."""
     return kind_for(spec.format).partition_parameters()

@@ -61,6 +61,7 @@ def ground_truth(
                     "partition_keys": table.partition_keys,
                     "partitions": partitions,
                     "rows": table.rows,
+                    "value_digest": table.value_digest,
                     "files": table.files,
                     "bytes": table.bytes,
                     "objects": [

@@ -83,6 +83,9 @@ class TableEntry:
     files: int
     bytes: int
     readiness: str
+    value_digest: str | None = None
+    """SHA-256 of the table's values in the canonical text form (``datagen.digest``);
+    filled when the output enters the cache (``datagen.cache``), ``None`` before."""
 
 
 @dataclass(frozen=True)

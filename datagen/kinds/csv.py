@@ -1,4 +1,4 @@
-"""CSV for OpenCSVSerde: a header line, RFC 4180 quoting, every column declared string.
+"""CSV for OpenCSVSerde: no header line, RFC 4180 quoting, every column declared string.
 
 Hive and Trino read OpenCSVSerde columns only as string, and its default escape
 character (``\\``) eats backslashes, so the files hold none.
@@ -34,7 +34,7 @@ def _batches(reader: Iterator[list[str]], names: list[str], where: str) -> Itera
         columns = list(zip(*chunk, strict=True)) if chunk else [() for _ in names]
         return pa.RecordBatch.from_arrays([pa.array(c, pa.string()) for c in columns], names=names)
 
-    for number, record in enumerate(reader, start=2):
+    for number, record in enumerate(reader, start=1):
         if len(record) != len(names):
             raise ValueError(f"{where}: line {number} has {len(record)} fields, not {len(names)}")
         chunk.append(record)
@@ -45,8 +45,9 @@ def _batches(reader: Iterator[list[str]], names: list[str], where: str) -> Itera
 
 
 class CsvKind(HiveKind):
-    """CSV with a header line and RFC 4180 quoting (quotes doubled, never backslash-escaped),
-    as OpenCSVSerde reads it; every column is text."""
+    """CSV without a header line, RFC 4180 quoting (quotes doubled, never backslash-escaped),
+    as OpenCSVSerde reads it; every column is text. No header because Spark ignores
+    ``skip.header.line.count`` and would return each header as a row."""
 
     format = Format.CSV
     extension = "csv"
@@ -56,12 +57,11 @@ class CsvKind(HiveKind):
     output_format = TEXT_OUTPUT
     serde = "org.apache.hadoop.hive.serde2.OpenCSVSerde"
     serde_parameters = {"separatorChar": ",", "quoteChar": '"', "escapeChar": "\\"}
-    extra_table_parameters = {"skip.header.line.count": "1"}
 
     def write_file(self, path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> None:
         import pyarrow.csv as pa_csv
 
-        options = pa_csv.WriteOptions(include_header=True, quoting_style="needed")
+        options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
         with pa_csv.CSVWriter(path, schema, write_options=options) as writer:
             for batch in batches:
                 writer.write_batch(batch)
@@ -77,9 +77,6 @@ class CsvKind(HiveKind):
             )
         names = [c.name for c in spec.columns]
         reader = csv.reader(io.StringIO(raw.decode("utf-8"), newline=""), strict=True)
-        header = next(reader, None)
-        if header != names:
-            return 0, problems + [f"{file.key}: header {header}, the catalog says {names}"]
         try:
             count = rows.check(
                 file.key, _batches(reader, names, file.key), partition_period(spec, file)

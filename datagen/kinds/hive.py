@@ -39,7 +39,7 @@ class HiveKind(TableKind):
     serde: ClassVar[str]
     serde_parameters: ClassVar[Mapping[str, str]] = {"serialization.format": "1"}
     extra_table_parameters: ClassVar[Mapping[str, str]] = {}
-    """Parameters of both the table and its partitions (CSV: header skipping)."""
+    """Parameters of both the table and its partitions (none of the core kinds has any)."""
 
     # --- files -----------------------------------------------------------------------
 

@@ -168,3 +168,27 @@ def test_a_moved_cache_without_location_is_generated_again(tmp_path, counted):
     assert moved.name == first.name
     assert manifest.location == f"file://{moved.absolute()}"
     assert len(counted) == 2
+
+
+def test_value_digests_are_computed_once_and_kept_in_the_entry(tmp_path, monkeypatch):
+    """The first use of an entry fills every table's value digest (that of its rows drawn
+    again) into its manifest.json; a later cache hit reads them without computing."""
+    from datagen import digest
+    from datagen.manifest import Manifest
+
+    first_dir, first = cache.generate_cached(
+        tmp_path, tables=[ACCESS_LOGS, SALES_DATA], rows=30, seed=3, location=LOCATION
+    )
+    assert [t.value_digest for t in first.tables] == [
+        digest.table_digest(spec, first) for spec in (ACCESS_LOGS, SALES_DATA)
+    ]
+    assert Manifest.load(first_dir).tables == first.tables
+
+    def no_digest(*_args, **_kwargs):
+        raise AssertionError("a cache hit computed a value digest again")
+
+    monkeypatch.setattr(digest, "table_digest", no_digest)
+    _, second = cache.generate_cached(
+        tmp_path, tables=[ACCESS_LOGS, SALES_DATA], rows=30, seed=3, location=LOCATION
+    )
+    assert second == first

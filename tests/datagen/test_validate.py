@@ -61,11 +61,22 @@ def test_wrong_parquet_type_is_found(copy):
     """A Parquet file whose `int` column is int64 is reported, naming the column."""
     root, manifest = copy
     key = next(f.key for f in manifest.files if f.table == SALES_DATA.key)
-    table = pq.read_table(root / key)
+    table = pq.read_table(root / key, coerce_int96_timestamp_unit="us")
     table = table.set_column(3, "quantity", table["quantity"].cast(pa.int64()))
-    pq.write_table(table, root / key, compression="snappy")
+    pq.write_table(table, root / key, compression="snappy", use_deprecated_int96_timestamps=True)
     rehash(root, manifest, key)
     assert validate(root) == [f"{key}: column quantity is int64, the catalog says int32"]
+
+
+def test_int64_parquet_timestamps_are_found(copy):
+    """A Parquet timestamp stored as INT64 micros (unreadable by Hive's ParquetHiveSerDe)
+    is reported, naming the column and its physical type."""
+    root, manifest = copy
+    key = next(f.key for f in manifest.files if f.table == SALES_DATA.key)
+    table = pq.read_table(root / key, coerce_int96_timestamp_unit="us")
+    pq.write_table(table, root / key, compression="snappy", coerce_timestamps="us")
+    rehash(root, manifest, key)
+    assert validate(root) == [f"{key}: column order_date is INT64, not INT96"]
 
 
 def test_value_outside_its_spec_is_found(copy):

@@ -42,18 +42,16 @@ def test_partition_points_at_its_manifest_location():
     assert glue_shapes.partition_parameters(SALES) == {"classification": "parquet"}
 
 
-def test_csv_uses_open_csv_serde_and_skips_the_header():
-    """CSV: OpenCSVSerde with its three characters, header skipping on table and partitions."""
+def test_csv_uses_open_csv_serde_and_declares_no_header():
+    """CSV: OpenCSVSerde with its three characters; the files have no header, so neither
+    the table nor its partitions carry skip.header.line.count (Spark ignores it)."""
     descriptor = glue_shapes.table_storage_descriptor(ACCESS_LOGS, manifest().table(SALES.key))
     assert descriptor["ser_de_info"] == {
         "serialization_library": "org.apache.hadoop.hive.serde2.OpenCSVSerde",
         "parameters": {"separatorChar": ",", "quoteChar": '"', "escapeChar": "\\"},
     }
     assert descriptor["input_format"] == "org.apache.hadoop.mapred.TextInputFormat"
-    assert glue_shapes.partition_parameters(ACCESS_LOGS) == {
-        "classification": "csv",
-        "skip.header.line.count": "1",
-    }
+    assert glue_shapes.partition_parameters(ACCESS_LOGS) == {"classification": "csv"}
 
 
 def test_orc_columns_keep_the_file_order():

@@ -1,0 +1,128 @@
+"""Fixtures of the engine matrix: one deployment to the emulator, one Spark JVM.
+
+The deployment is package-scoped: the engines read the same emulator state, and no
+test of this package resets moto. Spark starts once per test run (the JVM and the first
+use of its embedded Derby metastore, in a temporary folder, take 40 s to two minutes on
+the 2-core machine); each mode of the matrix is a ``newSession()`` of it (own SQL
+settings, same metastore and tables).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.engines import readers
+from tests.engines.deployed import Deployed, deploy
+from tests.support.glue_reader import Endpoint
+from tests.support.moto_server import ACCESS_KEY, REGION, SECRET_KEY
+
+# Glue ETL, EMR and Athena run in UTC; every engine's wall clock equals the files' there.
+SESSION_TIME_ZONE = "UTC"
+
+
+@pytest.fixture(scope="package")
+def deployed(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
+    """The program's AWS resources applied to a clean moto, its objects mirrored locally."""
+    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request).close()
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+            patch.delenv(name, raising=False)
+        patch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        patch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        patch.setenv("TESTENV_CACHE_DIR", str(tmp_path_factory.mktemp("engines-cache")))
+        endpoint = Endpoint(REGION, moto_server, ACCESS_KEY, SECRET_KEY)
+        mirror = tmp_path_factory.mktemp("engines-s3")
+        # The database has nothing to do with the tables: an AWS-only stack needs no Docker.
+        yield deploy(endpoint, mirror, {"database": "false"})
+
+
+def _java_available() -> bool:
+    return shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One local Spark with Hive support for the whole run (Derby metastore, no UI)."""
+    if not _java_available():
+        pytest.fail("Spark needs Java 17: scripts/test installs openjdk-17-jre-headless")
+    from pyspark.sql import SparkSession
+
+    home = tmp_path_factory.mktemp("spark")
+    metastore = home / "metastore_db"
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("aws2openstack-testenv-engines")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "1g")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.warehouse.dir", str(home / "warehouse"))
+        .config(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            f"jdbc:derby:;databaseName={metastore};create=true",
+        )
+        # The JVM zone is pinned so Hive's SerDes (which use it) behave alike on every
+        # machine; the session zone is set per session below.
+        .config(
+            "spark.driver.extraJavaOptions",
+            f"-Dderby.system.home={home} -Duser.timezone=UTC",
+        )
+        .config("spark.sql.session.timeZone", SESSION_TIME_ZONE)
+        .enableHiveSupport()
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+@pytest.fixture(scope="package")
+def spark_tables(spark: Any, deployed: Deployed) -> Any:
+    """Every Hive-style Glue table and partition created in Spark's metastore."""
+    for table in deployed.tables:
+        if table.format != "iceberg":
+            readers.spark_register(spark, table, deployed)
+    return spark
+
+
+SPARK_MODES = {
+    # Hive 2.3's SerDes, as Hive on EMR and older engines read the tables.
+    "spark-hive-serde": "false",
+    # Spark's own Parquet and ORC readers, as Glue ETL and EMR Spark read them.
+    "spark": "true",
+}
+
+
+def spark_session(spark_tables: Any, mode: str, time_zone: str = SESSION_TIME_ZONE) -> Any:
+    session = spark_tables.newSession()
+    session.conf.set("spark.sql.hive.convertMetastoreParquet", SPARK_MODES[mode])
+    session.conf.set("spark.sql.hive.convertMetastoreOrc", SPARK_MODES[mode])
+    session.conf.set("spark.sql.session.timeZone", time_zone)
+    return session
+
+
+@pytest.fixture(scope="package")
+def duckdb_connection() -> Iterator[Any]:
+    """A DuckDB with the Iceberg and Avro extensions loaded from their wheels; no
+    automatic download (it needs the network) and no httpfs."""
+    import duckdb
+
+    connection = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    connection.sql("SET TimeZone = 'UTC'")
+    for path in readers.duckdb_extensions().values():
+        connection.load_extension(str(path))
+    try:
+        yield connection
+    finally:
+        connection.close()

@@ -1,0 +1,113 @@
+"""The stack applied to the emulator once, as every engine of the matrix reads it.
+
+``deploy`` runs the program under Pulumi mocks, applies its AWS resources to moto
+(``tests.stack.aws_emulator``), reads every table's Glue definition and partitions
+back from moto, and downloads the objects the program uploaded (through the registered
+``BucketObjectv2`` keys) into a local folder. Engines that cannot reach the emulator's
+S3 (Spark without hadoop-aws, DuckDB without httpfs) read that folder instead: every
+``s3://<bucket>/`` location maps to ``file://<folder>/<bucket>/``; the Glue definitions
+are used unchanged otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.stack import aws_emulator
+from tests.stack.program import ProgramRun, run_program, unwrap
+from tests.support.glue_reader import Endpoint, paginate
+
+BUCKET_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
+
+
+@dataclass(frozen=True)
+class GlueTable:
+    """One table as Glue returns it, its partitions, and its ground-truth entry."""
+
+    database: str
+    name: str
+    definition: dict[str, Any]
+    partitions: list[dict[str, Any]]
+    truth: dict[str, Any]
+
+    @property
+    def format(self) -> str:
+        return self.truth["format"]
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        """Glue columns then partition keys, as (name, type)."""
+        data = [(c["Name"], c["Type"]) for c in self.definition["StorageDescriptor"]["Columns"]]
+        keys = [(k["Name"], k["Type"]) for k in self.definition.get("PartitionKeys", [])]
+        return data + keys
+
+    @property
+    def key_names(self) -> list[str]:
+        return [k["Name"] for k in self.definition.get("PartitionKeys", [])]
+
+    @property
+    def id(self) -> str:
+        return f"{self.database}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Deployed:
+    run: ProgramRun
+    endpoint: Endpoint
+    bucket: str
+    mirror: Path
+    """The uploaded objects, at ``<mirror>/<bucket>/<key>``."""
+    tables: list[GlueTable]
+
+    @property
+    def truth(self) -> dict[str, Any]:
+        return self.run.outputs["TESTENV_GROUND_TRUTH"]
+
+    def local(self, location: str) -> str:
+        """An ``s3://bucket/...`` location as the ``file://`` URI of its mirrored copy."""
+        if not location.startswith("s3://"):
+            raise ValueError(f"not an S3 location: {location}")
+        return f"file://{self.mirror}/{location.removeprefix('s3://')}"
+
+    def local_path(self, location: str) -> Path:
+        return Path(self.local(location).removeprefix("file://"))
+
+    def table(self, name: str) -> GlueTable:
+        (found,) = [t for t in self.tables if t.name == name]
+        return found
+
+
+def deploy(endpoint: Endpoint, mirror: Path, config: dict[str, str]) -> Deployed:
+    run = run_program(config)
+    applied = aws_emulator.apply(run, endpoint.url, endpoint.region)
+    for resource in run.of_type(BUCKET_OBJECT):
+        inputs = unwrap(resource.inputs)
+        target = mirror / inputs["bucket"] / inputs["key"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        body = applied.s3.get_object(Bucket=inputs["bucket"], Key=inputs["key"])["Body"]
+        target.write_bytes(body.read())
+    tables = []
+    for database in run.outputs["TESTENV_GROUND_TRUTH"]["databases"]:
+        for truth in database["tables"]:
+            definition = applied.glue.get_table(DatabaseName=database["name"], Name=truth["name"])
+            partitions = list(
+                paginate(
+                    applied.glue,
+                    "get_partitions",
+                    "Partitions",
+                    DatabaseName=database["name"],
+                    TableName=truth["name"],
+                )
+            )
+            partitions.sort(key=lambda p: p["Values"])
+            tables.append(
+                GlueTable(database["name"], truth["name"], definition["Table"], partitions, truth)
+            )
+    return Deployed(run, endpoint, applied.bucket, mirror, tables)
+
+
+def direct_files(folder: Path) -> list[Path]:
+    """Files directly in ``folder`` (not in sub-folders), as Hive lists a location."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "_")))

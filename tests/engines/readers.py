@@ -1,0 +1,323 @@
+"""Every engine of the matrix, reading one table through its Glue definition.
+
+Each reader returns an ``EngineRead``: the column types as the engine reports them and
+the rows as an Arrow table (columns in Glue order, partition keys last), which
+``datagen.digest`` renders into the canonical text form. Nothing here knows the table
+catalog: locations, formats, SerDes, columns and partitions all come from Glue.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from datagen.catalog import arrow_type
+from tests.engines.deployed import Deployed, GlueTable, direct_files
+from tests.support import glue_reader
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class EngineRead:
+    types: list[str]
+    """The engine's own name of each column's type, in Glue order."""
+    data: pa.Table
+
+
+def arrow_table(table: GlueTable, rows: list[tuple[Any, ...]]) -> pa.Table:
+    """Python rows as an Arrow table with the Arrow types of the Glue columns."""
+    names = [name for name, _ in table.columns]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    return pa.table(
+        {
+            name: pa.array(list(values), arrow_type(glue_type))
+            for (name, glue_type), values in zip(table.columns, columns, strict=True)
+        }
+    )
+
+
+def _literal(text: str) -> str:
+    """A Spark SQL string literal (Spark's parser unescapes backslashes)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _duck(text: str) -> str:
+    """A DuckDB (standard SQL) string literal: quotes doubled, backslashes as they are."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+# --- Spark with Hive support ---------------------------------------------------------------
+
+
+def _properties(values: dict[str, str]) -> str:
+    return ", ".join(f"{_literal(k)}={_literal(v)}" for k, v in sorted(values.items()))
+
+
+def spark_ddl(table: GlueTable, deployed: Deployed) -> str:
+    """``CREATE EXTERNAL TABLE`` for a Hive-style Glue table, its S3 location mapped to the
+    mirrored copy."""
+    sd = table.definition["StorageDescriptor"]
+
+    def column(c: dict[str, Any]) -> str:
+        comment = f" COMMENT {_literal(c['Comment'])}" if c.get("Comment") else ""
+        return f"`{c['Name']}` {c['Type']}{comment}"
+
+    parts = [
+        f"CREATE EXTERNAL TABLE `{table.database}`.`{table.name}` "
+        f"({', '.join(column(c) for c in sd['Columns'])})"
+    ]
+    if table.definition.get("Description"):
+        parts.append(f"COMMENT {_literal(table.definition['Description'])}")
+    if table.definition.get("PartitionKeys"):
+        keys = ", ".join(column(k) for k in table.definition["PartitionKeys"])
+        parts.append(f"PARTITIONED BY ({keys})")
+    serde = sd["SerdeInfo"]
+    parts.append(f"ROW FORMAT SERDE {_literal(serde['SerializationLibrary'])}")
+    if serde.get("Parameters"):
+        parts.append(f"WITH SERDEPROPERTIES ({_properties(serde['Parameters'])})")
+    parts.append(
+        f"STORED AS INPUTFORMAT {_literal(sd['InputFormat'])} "
+        f"OUTPUTFORMAT {_literal(sd['OutputFormat'])}"
+    )
+    parts.append(f"LOCATION {_literal(deployed.local(sd['Location']))}")
+    # Spark reserves EXTERNAL (CREATE EXTERNAL TABLE says it); the rest go as they are.
+    parameters = {
+        k: v for k, v in table.definition.get("Parameters", {}).items() if k != "EXTERNAL"
+    }
+    if parameters:
+        parts.append(f"TBLPROPERTIES ({_properties(parameters)})")
+    return "\n".join(parts)
+
+
+def _java_map(jvm: Any, scala_map: Any) -> Any:
+    return jvm.scala.jdk.javaapi.CollectionConverters.asJava(scala_map)
+
+
+def spark_register(spark: Any, table: GlueTable, deployed: Deployed) -> None:
+    """Create ``table`` and each of its Glue partitions (location, SerDe, formats and
+    partition parameters) in Spark's Hive metastore."""
+    spark.sql(f"CREATE DATABASE IF NOT EXISTS `{table.database}`")
+    spark.sql(spark_ddl(table, deployed))
+    jvm = spark._jvm
+    scala = jvm.org.apache.spark.api.python.PythonUtils
+    catalog_pkg = jvm.org.apache.spark.sql.catalyst.catalog
+    external = spark._jsparkSession.sharedState().externalCatalog()
+    for partition in table.partitions:
+        spec = dict(zip(table.key_names, partition["Values"], strict=True))
+        values = ", ".join(f"`{k}`={_literal(v)}" for k, v in spec.items())
+        sd = partition["StorageDescriptor"]
+        spark.sql(
+            f"ALTER TABLE `{table.database}`.`{table.name}` ADD PARTITION ({values}) "
+            f"LOCATION {_literal(deployed.local(sd['Location']))}"
+        )
+        # SQL cannot set a partition's own SerDe parameters and parameters: the catalog can.
+        added = external.getPartition(table.database, table.name, scala.toScalaMap(spec))
+        option = jvm.scala.Option.apply
+        storage = catalog_pkg.CatalogStorageFormat(
+            added.storage().locationUri(),
+            option(sd["InputFormat"]),
+            option(sd["OutputFormat"]),
+            option(sd["SerdeInfo"]["SerializationLibrary"]),
+            bool(sd.get("Compressed", False)),
+            scala.toScalaMap(sd["SerdeInfo"].get("Parameters", {})),
+        )
+        parameters = {**dict(_java_map(jvm, added.parameters())), **partition["Parameters"]}
+        replaced = catalog_pkg.CatalogTablePartition(
+            added.spec(),
+            storage,
+            scala.toScalaMap(parameters),
+            added.createTime(),
+            added.lastAccessTime(),
+            added.stats(),
+        )
+        external.alterPartitions(table.database, table.name, scala.toSeq([replaced]))
+
+
+def spark_partition_parameters(spark: Any, table: GlueTable) -> list[dict[str, str]]:
+    """Each partition's parameters as Spark's metastore holds them, in Glue order."""
+    scala = spark._jvm.org.apache.spark.api.python.PythonUtils
+    external = spark._jsparkSession.sharedState().externalCatalog()
+    found = []
+    for partition in table.partitions:
+        spec = dict(zip(table.key_names, partition["Values"], strict=True))
+        stored = external.getPartition(table.database, table.name, scala.toScalaMap(spec))
+        found.append(dict(_java_map(spark._jvm, stored.parameters())))
+    return found
+
+
+def spark_read(spark: Any, table: GlueTable) -> EngineRead:
+    """All rows of ``table``; timestamps as the session's wall clock (``timestamp_ntz``)."""
+    frame = spark.table(f"`{table.database}`.`{table.name}`")
+    types = [t for _, t in frame.dtypes]
+    columns = [
+        f"CAST(`{name}` AS TIMESTAMP_NTZ) AS `{name}`" if glue_type == "timestamp" else f"`{name}`"
+        for name, glue_type in table.columns
+    ]
+    rows = [tuple(row) for row in frame.selectExpr(*columns).collect()]
+    return EngineRead(types, arrow_table(table, rows))
+
+
+# --- DuckDB ----------------------------------------------------------------------------------
+
+
+_DUCKDB_SIMPLE = {
+    "bigint": "BIGINT",
+    "int": "INTEGER",
+    "smallint": "SMALLINT",
+    "tinyint": "TINYINT",
+    "double": "DOUBLE",
+    "float": "FLOAT",
+    "boolean": "BOOLEAN",
+    "string": "VARCHAR",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+}
+
+
+def duckdb_type(glue_type: str) -> str:
+    """The DuckDB type a Glue type should be read as."""
+    if glue_type in _DUCKDB_SIMPLE:
+        return _DUCKDB_SIMPLE[glue_type]
+    if match := re.fullmatch(r"decimal\((\d+),(\d+)\)", glue_type):
+        return f"DECIMAL({match.group(1)},{match.group(2)})"
+    if match := re.fullmatch(r"array<(.+)>", glue_type):
+        return f"{duckdb_type(match.group(1))}[]"
+    raise ValueError(f"no DuckDB type for {glue_type!r}")
+
+
+def duckdb_extensions() -> dict[str, Path]:
+    """The Avro and Iceberg extensions shipped in their PyPI wheels (DuckDB's own
+    download needs the network), in load order: Iceberg needs Avro loaded first."""
+    import duckdb_extension_avro
+    import duckdb_extension_iceberg
+
+    found = {}
+    for name, module in (("avro", duckdb_extension_avro), ("iceberg", duckdb_extension_iceberg)):
+        (path,) = Path(module.__file__).parent.rglob(f"{name}.duckdb_extension")
+        found[name] = path
+    return found
+
+
+def _duckdb_source(table: GlueTable, files: list[Path]) -> str:
+    paths = "[" + ", ".join(_duck(str(p)) for p in files) + "]"
+    serde = table.definition["StorageDescriptor"]["SerdeInfo"]
+    library = serde["SerializationLibrary"].lower()
+    if "parquet" in library:
+        # Partitions come from Glue, not from the folder names.
+        return f"read_parquet({paths}, hive_partitioning=false)"
+    if "orc" in library:
+        return f"read_orc({paths})"  # DuckDB has no ORC reader: this fails (asserted)
+    if "csv" in library:
+        parameters = serde.get("Parameters", {})
+        columns = (
+            "{"
+            + ", ".join(
+                f"{_duck(c['Name'])}: 'VARCHAR'"
+                for c in table.definition["StorageDescriptor"]["Columns"]
+            )
+            + "}"
+        )
+        skip = int(table.definition.get("Parameters", {}).get("skip.header.line.count", "0"))
+        delimiter = _duck(parameters.get("separatorChar", ","))
+        quote = _duck(parameters.get("quoteChar", '"'))
+        # OpenCSVSerde also reads a doubled quote inside a quoted field as one quote, which
+        # is DuckDB's escape; the files hold no backslash (the SerDe's escapeChar).
+        return (
+            f"read_csv({paths}, columns={columns}, header=false, skip={skip}, "
+            f"delim={delimiter}, quote={quote}, escape='\"', auto_detect=false)"
+        )
+    raise ValueError(f"{table.id}: no DuckDB reader for SerDe {serde['SerializationLibrary']}")
+
+
+def duckdb_query(table: GlueTable, deployed: Deployed) -> str:
+    """One ``SELECT`` over the mirrored files of each Glue partition, partition values as
+    typed constants."""
+    sd = table.definition["StorageDescriptor"]
+    data = ", ".join(f'"{c["Name"]}"' for c in sd["Columns"])
+    parts = table.partitions or [{"Values": [], "StorageDescriptor": sd}]
+    selects = []
+    for part in parts:
+        files = direct_files(deployed.local_path(part["StorageDescriptor"]["Location"]))
+        keys = "".join(
+            f', CAST({_duck(v)} AS {duckdb_type(k["Type"])}) AS "{k["Name"]}"'
+            for k, v in zip(table.definition.get("PartitionKeys", []), part["Values"], strict=True)
+        )
+        selects.append(f"SELECT {data}{keys} FROM {_duckdb_source(table, files)}")
+    return " UNION ALL ".join(selects)
+
+
+def duckdb_read(connection: Any, query: str) -> EngineRead:
+    relation = connection.sql(query)
+    return EngineRead([str(t) for t in relation.types], relation.to_arrow_table())
+
+
+def duckdb_iceberg_query(table: GlueTable, deployed: Deployed) -> str:
+    """``iceberg_scan`` of the mirrored table at the metadata Glue names:
+    ``allow_moved_paths`` maps the table's recorded ``s3://`` root to the mirrored folder,
+    ``version`` picks the metadata file (there is no version hint to guess from)."""
+    root = deployed.local_path(table.definition["StorageDescriptor"]["Location"])
+    metadata = table.definition["Parameters"]["metadata_location"].rsplit("/", 1)[1]
+    version = metadata.removesuffix(".metadata.json")
+    columns = ", ".join(f'"{name}"' for name, _ in table.columns)
+    return (
+        f"SELECT {columns} FROM iceberg_scan({_duck(str(root))}, allow_moved_paths=true, "
+        f"version={_duck(version)})"
+    )
+
+
+# --- Iceberg: iceberg-rust (DataFusion) and pyiceberg ----------------------------------------
+
+
+def iceberg_rust_read(table: GlueTable, deployed: Deployed) -> EngineRead:
+    """iceberg-rust's DataFusion table provider on the ``metadata_location`` Glue names,
+    reading the uploaded objects from the emulator's S3 (in a child process: see
+    ``tests.engines.iceberg_rust``)."""
+    endpoint = deployed.endpoint
+    columns = ", ".join(f'"{name}"' for name, _ in table.columns)
+    arguments = {
+        "identifier": [table.database, table.name],
+        "metadata_location": table.definition["Parameters"]["metadata_location"],
+        "properties": {
+            "s3.endpoint": endpoint.url,
+            "s3.access-key-id": endpoint.access_key,
+            "s3.secret-access-key": endpoint.secret_key,
+            "s3.region": endpoint.region,
+            "s3.path-style-access": "true",
+        },
+        "sql": f"SELECT {columns} FROM t",
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "rows.arrow"
+        subprocess.run(
+            [sys.executable, "-m", "tests.engines.iceberg_rust", json.dumps(arguments), str(out)],
+            check=True,
+            cwd=ROOT,
+            timeout=300,
+        )
+        with pa.memory_map(str(out)) as source:
+            data = pa.ipc.open_file(source).read_all()
+    return EngineRead([str(f.type) for f in data.schema], data)
+
+
+def pyiceberg_read(table: GlueTable, deployed: Deployed) -> EngineRead:
+    """pyiceberg's Glue catalog against the emulator (Glue and S3)."""
+    from pyiceberg.catalog.glue import GlueCatalog
+
+    catalog = GlueCatalog("glue", **deployed.endpoint.iceberg_properties())
+    data = catalog.load_table((table.database, table.name)).scan().to_arrow()
+    return EngineRead([str(f.type) for f in data.schema], data)
+
+
+def arrow_glue_read(table: GlueTable, deployed: Deployed) -> EngineRead:
+    """``tests.support.glue_reader``: pyarrow (pandas/awswrangler's reader) through Glue."""
+    read = glue_reader.read_table(deployed.endpoint, table.database, table.name)
+    return EngineRead([str(f.type) for f in read.data.schema], read.data)

@@ -1,0 +1,189 @@
+"""The engine matrix: every engine reads every table it supports through Glue.
+
+For each engine × table: the rows, the rows of each partition, the column types, and
+the value digest (``datagen.digest``) equal the ground truth's. Each cell an engine
+cannot read is in ``UNSUPPORTED`` with its reason, and a test asserts that the engine
+really fails there, so docs/engines.md stays true.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from datagen import digest
+from datagen.catalog import arrow_type
+from tests.engines import readers
+from tests.engines.conftest import spark_session
+from tests.engines.deployed import Deployed, GlueTable
+from tests.engines.readers import EngineRead
+
+# The rows of the matrix: the ground truth's tables and their formats.
+TABLES = {
+    "sales_data": "parquet",
+    "customer_data": "iceberg",
+    "metrics_orc": "orc",
+    "events_raw": "parquet",
+    "access_logs": "csv",
+}
+
+# engine -> table formats it reads
+SUPPORTED = {
+    "spark-hive-serde": {"parquet", "orc", "csv"},
+    "spark": {"parquet", "orc", "csv"},
+    "duckdb": {"parquet", "csv", "iceberg"},
+    "iceberg-rust": {"iceberg"},
+    "pyiceberg": {"iceberg"},
+    "pyarrow-glue": {"parquet", "orc", "csv", "iceberg"},
+}
+
+# (engine, format) -> why it cannot read it; each is asserted below.
+UNSUPPORTED = {
+    ("spark-hive-serde", "iceberg"): "the Iceberg Spark runtime jar is not on PyPI",
+    ("spark", "iceberg"): "the Iceberg Spark runtime jar is not on PyPI",
+    ("duckdb", "orc"): "DuckDB has no ORC reader",
+}
+
+CELLS = [
+    (engine, table)
+    for engine, formats in SUPPORTED.items()
+    for table, fmt in TABLES.items()
+    if fmt in formats
+]
+
+
+def _plain(data_type: pa.DataType) -> pa.DataType:
+    if pa.types.is_large_string(data_type) or pa.types.is_string_view(data_type):
+        return pa.string()
+    if pa.types.is_list(data_type) or pa.types.is_large_list(data_type):
+        return pa.list_(_plain(data_type.value_type))
+    return data_type
+
+
+def expected_types(engine: str, table: GlueTable) -> list[str]:
+    """The type names ``engine`` should report for the Glue columns."""
+    glue_types = [t for _, t in table.columns]
+    if engine.startswith("spark"):
+        return glue_types  # Spark's simpleString is Hive's type name
+    if engine == "duckdb":
+        return [readers.duckdb_type(t) for t in glue_types]
+    return [str(arrow_type(t)) for t in glue_types]
+
+
+def reported_types(engine: str, table: GlueTable, read: EngineRead) -> list[str]:
+    if engine.startswith("spark") or engine == "duckdb":
+        return read.types
+    types = [_plain(field.type) for field in read.data.schema]
+    if table.format == "orc":
+        # ORC stores nanoseconds and pyarrow reads them so; the values are whole micros.
+        types = [pa.timestamp("us") if pa.types.is_timestamp(t) else t for t in types]
+    return [str(t) for t in types]
+
+
+def read_cell(engine: str, table: GlueTable, request: pytest.FixtureRequest) -> EngineRead:
+    deployed: Deployed = request.getfixturevalue("deployed")
+    if engine.startswith("spark"):
+        session = spark_session(request.getfixturevalue("spark_tables"), engine)
+        return readers.spark_read(session, table)
+    if engine == "duckdb":
+        connection = request.getfixturevalue("duckdb_connection")
+        if table.format == "iceberg":
+            return readers.duckdb_read(connection, readers.duckdb_iceberg_query(table, deployed))
+        return readers.duckdb_read(connection, readers.duckdb_query(table, deployed))
+    reader: Callable[[GlueTable, Deployed], EngineRead] = {
+        "iceberg-rust": readers.iceberg_rust_read,
+        "pyiceberg": readers.pyiceberg_read,
+        "pyarrow-glue": readers.arrow_glue_read,
+    }[engine]
+    return reader(table, deployed)
+
+
+def partition_rows(table: GlueTable, data: pa.Table) -> dict[tuple[str, ...], int]:
+    keys = table.key_names
+    columns = [data[key].to_pylist() for key in keys]
+    return dict(Counter(tuple(str(v) for v in values) for values in zip(*columns, strict=True)))
+
+
+@pytest.mark.parametrize(("engine", "name"), CELLS, ids=[f"{e}-{t}" for e, t in CELLS])
+def test_engine_reads_the_ground_truth(engine: str, name: str, deployed, request) -> None:
+    """The engine reads the table through Glue with the ground truth's rows, rows per
+    partition, column types and value digest."""
+    table = deployed.table(name)
+    read = read_cell(engine, table, request)
+    truth = table.truth
+    assert read.data.column_names == [n for n, _ in table.columns], table.id
+    assert reported_types(engine, table, read) == expected_types(engine, table), table.id
+    assert read.data.num_rows == truth["rows"], f"{engine} {table.id}"
+    if truth["partitions"]:
+        expected = {tuple(p["values"]): p["rows"] for p in truth["partitions"] if p["rows"]}
+        assert partition_rows(table, read.data) == expected, f"{engine} {table.id}"
+    glue_types = [t for _, t in table.columns]
+    assert digest.digest_rows(read.data, glue_types) == truth["value_digest"], (
+        f"{engine} {table.id}: values differ from the ground truth"
+    )
+
+
+def test_every_table_is_in_the_matrix(deployed) -> None:
+    """Each ground-truth table is a row of the matrix, and each engine × format is either
+    read or listed as unsupported with a reason."""
+    assert {t.name: t.format for t in deployed.tables} == TABLES
+    formats = {t.format for t in deployed.tables}
+    for engine, supported in SUPPORTED.items():
+        for fmt in formats - supported:
+            if engine in ("iceberg-rust", "pyiceberg"):
+                continue  # Iceberg libraries: a Hive-style table is not theirs to read
+            assert (engine, fmt) in UNSUPPORTED, (engine, fmt)
+
+
+def test_spark_has_no_iceberg_data_source(spark_tables, deployed) -> None:
+    """Spark (both modes) cannot read the Iceberg table: without the Iceberg runtime jar,
+    which PyPI does not ship, there is no `iceberg` data source."""
+    table = deployed.table("customer_data")
+    for mode in ("spark-hive-serde", "spark"):
+        session = spark_session(spark_tables, mode)
+        with pytest.raises(Exception, match="DATA_SOURCE_NOT_FOUND.*iceberg"):
+            session.read.format("iceberg").load(
+                deployed.local(table.definition["StorageDescriptor"]["Location"])
+            ).count()
+
+
+def test_duckdb_has_no_orc_reader(duckdb_connection, deployed) -> None:
+    """DuckDB cannot read the ORC table: it has no ORC reader (nor an extension for one)."""
+    import duckdb
+
+    table = deployed.table("metrics_orc")
+    with pytest.raises(duckdb.CatalogException, match="read_orc"):
+        duckdb_connection.sql(readers.duckdb_query(table, deployed)).arrow()
+
+
+def test_spark_metastore_holds_the_glue_partition_parameters(spark_tables, deployed) -> None:
+    """Every Glue partition parameter is on the partition Spark's metastore holds."""
+    for table in deployed.tables:
+        if not table.partitions:
+            continue
+        stored = readers.spark_partition_parameters(spark_tables, table)
+        for partition, parameters in zip(table.partitions, stored, strict=True):
+            assert partition["Parameters"], table.id
+            assert partition["Parameters"].items() <= parameters.items(), table.id
+
+
+def test_docs_show_this_matrix() -> None:
+    """docs/engines.md's matrix marks each cell as this module does: ✓ read, ✗ asserted
+    to fail, – not the engine's kind of table."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "engines.md").read_text()
+    matrix = text.split("## The matrix", 1)[1].split("\n## ", 1)[0]
+    for engine, formats in SUPPORTED.items():
+        (row,) = [line for line in matrix.splitlines() if line.startswith(f"| `{engine}`")]
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")][1:]
+        for (table, fmt), cell in zip(TABLES.items(), cells, strict=True):
+            if fmt in formats:
+                mark = "✓"
+            elif (engine, fmt) in UNSUPPORTED:
+                mark = "✗"
+            else:
+                mark = "–"
+            assert cell.startswith(mark), f"docs/engines.md: {engine} × {table} is {cell!r}"
