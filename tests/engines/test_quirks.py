@@ -10,13 +10,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from components.glue_shapes import HIVE_FORMATS
 from datagen.catalog import Format
+from datagen.kinds import kind_for
 from tests.engines.conftest import SPARK_MODES, spark_session
 
 
 def _hive_table(session, name: str, fmt: Format, columns: str, folder: Path, extra: str = ""):
-    hive = HIVE_FORMATS[fmt]
+    hive = kind_for(fmt)
     serde = ", ".join(f"'{k}'='{v}'" for k, v in hive.serde_parameters.items()).replace(
         "\\", "\\\\"
     )
