@@ -10,7 +10,24 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from zoo import avro_crawler, csv_header, json_gzip_hive, json_openx, regex_logs, tsv
+from zoo import (
+    athena_view,
+    avro_crawler,
+    crawler_csv,
+    csv_header,
+    empty_table,
+    json_gzip_hive,
+    json_openx,
+    missing_location,
+    parquet_nested,
+    partition_projection,
+    quoted_columns,
+    regex_logs,
+    resource_link,
+    schema_drift,
+    tsv,
+    wide_table,
+)
 from zoo.base import Written
 
 # kind name -> module; each module's TABLE is the table's default name.
@@ -21,6 +38,16 @@ KINDS: dict[str, ModuleType] = {
     "csv_header": csv_header,
     "tsv": tsv,
     "regex_logs": regex_logs,
+    "parquet_nested": parquet_nested,
+    "partition_projection": partition_projection,
+    "schema_drift": schema_drift,
+    "crawler_csv": crawler_csv,
+    "wide_table": wide_table,
+    "quoted_columns": quoted_columns,
+    "empty_table": empty_table,
+    "missing_location": missing_location,
+    "athena_view": athena_view,
+    "resource_link": resource_link,
 }
 
 PREFIX = "zoo"

@@ -94,7 +94,9 @@ def _descriptor(location: str, parameters: dict[str, str]) -> dict[str, Any]:
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
     parameters = base.crawler_parameters(written, "avro", "none", CRAWLER)
     descriptor = _descriptor(base.table_location(bucket, written), parameters)
-    table = base.external_table(name, descriptor, parameters, PARTITION_KEYS)
+    table = base.external_table(
+        name, descriptor, parameters, PARTITION_KEYS, by_crawler=True
+    )
     partitions = []
     for part in base.hive_partitions(bucket, written, descriptor, {}):
         own = base.Written(

@@ -188,11 +188,15 @@ def external_table(
     descriptor: dict[str, Any],
     parameters: Mapping[str, str],
     partition_keys: Sequence[tuple[str, str]] = (),
+    *,
+    by_crawler: bool = False,
 ) -> dict[str, Any]:
+    """An EXTERNAL_TABLE; Hive DDL (Athena, Spark) adds ``EXTERNAL=TRUE`` to its
+    parameters, a crawler does not."""
     return {
         "Name": name,
         "TableType": "EXTERNAL_TABLE",
-        "Parameters": {"EXTERNAL": "TRUE", **parameters},
+        "Parameters": dict(parameters) if by_crawler else {"EXTERNAL": "TRUE", **parameters},
         "StorageDescriptor": descriptor,
         "PartitionKeys": columns(partition_keys),
     }
