@@ -16,6 +16,8 @@ from zoo import (
     crawler_csv,
     csv_header,
     empty_table,
+    iceberg_v1,
+    iceberg_v2_history,
     json_gzip_hive,
     json_openx,
     missing_location,
@@ -48,6 +50,8 @@ KINDS: dict[str, ModuleType] = {
     "missing_location": missing_location,
     "athena_view": athena_view,
     "resource_link": resource_link,
+    "iceberg_v1": iceberg_v1,
+    "iceberg_v2_history": iceberg_v2_history,
 }
 
 PREFIX = "zoo"
