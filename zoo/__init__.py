@@ -15,6 +15,8 @@ from zoo import (
     avro_crawler,
     crawler_csv,
     csv_header,
+    delta_lake,
+    delta_symlink,
     empty_table,
     iceberg_v1,
     iceberg_v2_history,
@@ -52,6 +54,8 @@ KINDS: dict[str, ModuleType] = {
     "resource_link": resource_link,
     "iceberg_v1": iceberg_v1,
     "iceberg_v2_history": iceberg_v2_history,
+    "delta_lake": delta_lake,
+    "delta_symlink": delta_symlink,
 }
 
 PREFIX = "zoo"
