@@ -8,9 +8,10 @@ as the SerDe parameter ``path``; the descriptor carries the single placeholder c
 
 delta-rs (pinned) writes byte-stable Parquet, but its log carries the wall clock (commit
 ``timestamp``, ``createdTime``, ``modificationTime``, ``execution_time_ms``), a random
-table id, random data file names and objects (statistics, metrics) in hash-map order. ``normalise`` replaces
-exactly those with values from the table's seed and a clock at the reference date, renames
-the files to match, and ``DeltaTable`` reads the result back (tests/zoo/test_delta.py).
+table id, random data file names, and objects (statistics, metrics) in hash-map order.
+``normalise`` replaces exactly those with values from the table's seed and a clock at the
+reference date, renames the files to match and writes every object with sorted keys;
+``DeltaTable`` reads the result back (tests/zoo/test_delta.py).
 """
 
 from __future__ import annotations
