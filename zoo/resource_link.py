@@ -1,8 +1,9 @@
 """A resource link: a Glue table that only points at a table of another database.
 
-docs.aws.amazon.com/lake-formation/latest/dg/resource-links-about.html; the link is a
-``TableInput`` with ``TargetTable`` (CatalogId, DatabaseName, Name) and nothing else that
-describes data. Its target here is a core table of the stack.
+Glue's ``TableInput.TargetTable`` (a TableIdentifier: CatalogId, DatabaseName, Name,
+Region; docs.aws.amazon.com/glue/latest/webapi/API_TableInput.html) is all a link holds:
+no storage descriptor, no columns. CatalogId is left out, which means this account. The
+target is a core table of the stack.
 """
 
 from __future__ import annotations
