@@ -7,6 +7,7 @@ own markers and counts are on the table, its descriptor and each partition.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,7 @@ def records(seed: int, table_prefix: str, rows: int) -> dict[str, list[dict[str,
                 "status": r["status"],
                 "amount": float(r["amount"]),
                 "qty": r["qty"],
-                "ts": r["ts"].replace(tzinfo=base.dt.UTC),
+                "ts": r["ts"].replace(tzinfo=dt.UTC),
                 "note": None if i % 3 else f"note {i}",
             }
             for i, r in enumerate(sample)

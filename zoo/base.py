@@ -139,9 +139,12 @@ def split(rows: int, parts: int) -> list[int]:
     return [base + (1 if i >= parts - extra else 0) for i in range(parts)]
 
 
-def file_record(root: Path, key: str, rows: int, partition: Mapping[str, str] | None = None):
-    return WrittenFile(key=key, rows=rows, bytes=(root / key).stat().st_size,
-                       partition=dict(partition or {}))
+def file_record(
+    root: Path, key: str, rows: int, partition: Mapping[str, str] | None = None
+) -> WrittenFile:
+    return WrittenFile(
+        key=key, rows=rows, bytes=(root / key).stat().st_size, partition=dict(partition or {})
+    )
 
 
 # --- Glue shapes -----------------------------------------------------------------------

@@ -4,6 +4,7 @@ crawler's markers and counts on the table, its descriptor and each partition."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -49,7 +50,7 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
     return base.Written(table_prefix, tuple(files))
 
 
-def _descriptor(location: str, parameters: dict[str, str]) -> dict:
+def _descriptor(location: str, parameters: dict[str, str]) -> dict[str, Any]:
     return base.storage_descriptor(
         location, COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT, SERDE, {"field.delim": ","},
         parameters=parameters,

@@ -8,7 +8,7 @@ seeded stream by ``pinned_pyiceberg`` (see docs/datagen.md, "Determinism").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,10 +42,7 @@ def new_table(
         )
 
 
-def written_table(
-    root: Path, table_prefix: str, location: str, table: Table,
-    partition_of: Callable[[dict[str, Any]], dict[str, str]] | None = None,
-) -> base.Written:
+def written_table(root: Path, table_prefix: str, table: Table) -> base.Written:
     """Every file under the table's folder (data, manifests, metadata), rows counted for
     the live data files, plus the metadata location for Glue."""
     snapshot = table.current_snapshot()

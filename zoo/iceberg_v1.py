@@ -29,7 +29,7 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
         root, table_prefix, seed, location, schema=batch.schema, properties=dict(PROPERTIES)
     ) as table:
         table.append(batch)
-        return iceberg_tables.written_table(root, table_prefix, location, table)
+        return iceberg_tables.written_table(root, table_prefix, table)
 
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:

@@ -71,7 +71,7 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
         table.append(third)
         table.overwrite(replacement, overwrite_filter=EqualTo("day", first["day"][0].as_py()
                                                              .isoformat()))
-        return iceberg_tables.written_table(root, table_prefix, location, table)
+        return iceberg_tables.written_table(root, table_prefix, table)
 
 
 def final_rows(seed: int, table_prefix: str, rows: int) -> pa.Table:

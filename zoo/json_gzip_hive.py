@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 from zoo import base, json_openx
 
@@ -35,7 +36,7 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
     return base.Written(table_prefix, tuple(files))
 
 
-def _descriptor(location: str) -> dict:
+def _descriptor(location: str) -> dict[str, Any]:
     return base.storage_descriptor(
         location, COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT, SERDE,
         {"serialization.format": "1"}, compressed=True,

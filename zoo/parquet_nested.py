@@ -9,7 +9,9 @@ expects INT96; measured, see docs/zoo.md), while Athena, Trino and pyarrow can.
 from __future__ import annotations
 
 import decimal
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -68,7 +70,7 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
     return base.Written(table_prefix, (base.file_record(root, key, rows),))
 
 
-def parquet_descriptor(location: str, columns) -> dict:
+def parquet_descriptor(location: str, columns: Sequence[tuple[str, str]]) -> dict[str, Any]:
     return base.storage_descriptor(
         location, columns, base.PARQUET_INPUT, base.PARQUET_OUTPUT, base.PARQUET_SERDE,
         {"serialization.format": "1"},
