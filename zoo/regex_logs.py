@@ -76,7 +76,8 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
         base.table_location(bucket, written), COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT,
         SERDE, {"serialization.format": "1", "input.regex": INPUT_REGEX}, compressed=True,
     )
-    table = base.external_table(name, descriptor, {"classification": "regex"}, PARTITION_KEYS)
+    # No classification: Athena's documented DDL for ALB logs sets no table properties.
+    table = base.external_table(name, descriptor, {}, PARTITION_KEYS)
     return base.GlueTable(table, base.hive_partitions(bucket, written, descriptor, {}))
 
 

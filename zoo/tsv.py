@@ -47,6 +47,8 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
         base.table_location(bucket, written), COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT,
         SERDE, SERDE_PARAMETERS,
     )
+    # How a crawler labels delimited text (classification csv plus its delimiter); no AWS
+    # page defines a classification for TSV.
     return base.GlueTable(
         base.external_table(name, descriptor, {"classification": "csv", "delimiter": "\t"})
     )
