@@ -95,6 +95,8 @@ class StackConfig:
     owner: str
     aws: AwsSettings
     database: DatabaseSettings | None
+    zoo: bool = False
+    """Whether the stack adds the table zoo, database ``<env>_zoo`` (docs/zoo.md)."""
 
     @property
     def tags(self) -> dict[str, str]:
@@ -293,6 +295,7 @@ def load(
         "arn:aws:kms:eu-central-1:111122223333:key/<key-id>",
     )
     tls_only_policy = reader.boolean("tlsOnlyPolicy")
+    zoo = reader.boolean("zoo")
     owner = reader.text("owner", None, "", "")
     if not owner:
         owner = _local_user()
@@ -342,6 +345,7 @@ def load(
         owner=owner,
         aws=aws,
         database=database,
+        zoo=zoo,
     )
 
 

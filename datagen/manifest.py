@@ -83,6 +83,9 @@ class TableEntry:
     files: int
     bytes: int
     readiness: str
+    facts: dict[str, Any] | None = None
+    """Kind-specific facts the Glue definition needs (zoo tables only); not written when
+    ``None``, so the manifest of the core tables keeps its bytes."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,11 @@ class Manifest:
         return sum(f.bytes for f in self.files)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
+        data = asdict(self)
+        for table in data["tables"]:
+            if table["facts"] is None:
+                del table["facts"]
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     def write(self, path: str | Path) -> Path:
         """Write to ``path`` (the file, or the output folder that gets ``manifest.json``)."""

@@ -70,6 +70,20 @@ def kind(name: str) -> ModuleType:
         ) from None
 
 
+def kind_of(table: str) -> str:
+    """The kind whose table is named ``table``."""
+    for name, module in KINDS.items():
+        if module.TABLE == table:
+            return name
+    tables = ", ".join(sorted(m.TABLE for m in KINDS.values()))
+    raise ValueError(f"no zoo table {table!r}: the tables are {tables}")
+
+
+def by_table(table: str) -> ModuleType:
+    """The module of the kind whose table is named ``table``."""
+    return KINDS[kind_of(table)]
+
+
 def write_all(root: Path, rows: int, seed: int, location: str) -> dict[str, Written]:
     """Every kind's files under ``root/zoo/<table>/``."""
     return {

@@ -31,6 +31,9 @@ class WrittenFile:
 class WrittenTable:
     files: list[WrittenFile]
     metadata_location: str | None = None
+    facts: dict[str, Any] | None = None
+    """Kind-specific facts the Glue definition needs (a zoo table's Iceberg metadata
+    location, columns and snapshot count); JSON values only, kept in the manifest."""
 
 
 class TableKind(ABC):
