@@ -10,6 +10,8 @@ which docs/performance.md derives the expected ``pulumi up`` time.
     uv run --no-sync python benchmarks/bench_program.py [--runs 5] [--profiles small,large]
     uv run --no-sync python benchmarks/bench_program.py --json results.json
 
+A profile name ``<profile>+zoo`` (``small+zoo``) runs that profile with ``zoo: true``.
+
 Targets on the 2-core reference machine: small < 3 s, large (>= 450 tables) < 30 s.
 """
 
@@ -31,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from tests.support import net  # noqa: E402  (after the path above)
 
 TARGETS = {"small": 3.0, "medium": None, "large": 30.0}
+DEFAULT_PROFILES = "small,small+zoo,medium,large"
 
 _CHILD = r"""
 import json, sys, time
@@ -40,7 +43,11 @@ from tests.stack.program import run_program
 with FakeDocker() as docker:
     import os
     os.environ["DOCKER_HOST"] = docker.host
-    run = run_program({"profile": sys.argv[1], "postgresPort": sys.argv[2]})
+    profile, _, extra = sys.argv[1].partition("+")
+    config = {"profile": profile, "postgresPort": sys.argv[2]}
+    if extra == "zoo":
+        config["zoo"] = "true"
+    run = run_program(config)
 elapsed = time.perf_counter() - start
 from tests.stack.program import graph_depth
 print(json.dumps({"seconds": elapsed, "counts": run.count_by_type(),
@@ -70,13 +77,13 @@ def run_once(profile: str, cache: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--profiles", default="small,medium,large")
+    parser.add_argument("--profiles", default=DEFAULT_PROFILES)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-program-") as tmp:
         for profile in args.profiles.split(","):
-            cache = Path(tmp) / profile
+            cache = Path(tmp) / profile.replace("+", "-")
             fill_start = time.perf_counter()
             first = run_once(profile, cache)
             fill = time.perf_counter() - fill_start
@@ -109,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             print(
-                f"{profile:7s} median {result['median_seconds']:.2f} s "
+                f"{profile:9s} median {result['median_seconds']:.2f} s "
                 f"(min {result['min_seconds']:.2f}, max {result['max_seconds']:.2f}, "
                 f"n={args.runs}); "
                 f"{result['resources']} resources, depth {result['depth']['depth']}{verdict}"

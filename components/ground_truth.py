@@ -96,6 +96,7 @@ def ground_truth(
                 "location": database.location,
                 "table_count": len(entries),
                 "tables": entries,
+                **zoo_glue.database_facts(database.role),
             }
         )
         totals["databases"] += 1

@@ -83,6 +83,18 @@ def _columns(table_input: Mapping[str, Any]) -> list[dict[str, str]]:
     ]
 
 
+def database_facts(role: str) -> dict[str, Any]:
+    """What the zoo database's ground truth adds: the kinds left out, each with its reason
+    (nothing for the core databases, whose entries keep their bytes)."""
+    from datagen.kinds.zoo import ROLE
+
+    if role != ROLE:
+        return {}
+    import zoo
+
+    return {"left_out": [{"kind": k, "reason": r} for k, r in zoo.LEFT_OUT.items()]}
+
+
 def ground_truth_entry(
     manifest: Manifest, table: TableEntry, spec: TableSpec, database: str
 ) -> dict[str, Any]:

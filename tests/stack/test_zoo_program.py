@@ -85,6 +85,7 @@ def test_zoo_files_are_objects_and_in_the_ground_truth(zoo_run):
     truth = _truth(zoo_run)
     (database,) = [d for d in truth["databases"] if d["name"] == "test_zoo"]
     assert database["table_count"] == ZOO_TABLES
+    assert {x["kind"] for x in database["left_out"]} == {"iceberg_v3", "hudi_copy_on_write"}
     by_kind = {t["kind"]: t for t in database["tables"]}
     assert set(by_kind) == set(zoo.KINDS)
     assert by_kind["iceberg_v2_history"]["is_iceberg"] is True
