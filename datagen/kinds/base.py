@@ -46,6 +46,9 @@ class TableKind(ABC):
     format: ClassVar[Format]
     is_iceberg: ClassVar[bool] = False
     """Ground truth: whether an assessment should see an Iceberg table."""
+    partitions_from_spec: ClassVar[bool] = True
+    """Whether the table's partitions and rows follow its spec (``validate`` checks them
+    against it); a zoo table's writer decides them, and its ``check_table`` checks them."""
 
     # --- files -----------------------------------------------------------------------
 
