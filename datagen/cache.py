@@ -22,16 +22,16 @@ from datagen.manifest import Manifest
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The zoo's modules (``zoo/``) write the zoo tables' bytes: their source is keyed too.
-SOURCE_DIRS = (PACKAGE_DIR, PACKAGE_DIR.parent / "zoo")
+ZOO_DIR = PACKAGE_DIR.parent / "zoo"
 KEY_LIBRARIES = ("numpy", "pyarrow", "pyiceberg", "faker", "fastavro", "deltalake")
 
 
 def code_version() -> str:
     """A hash of the generator's source files (the table kinds' and the zoo's included)."""
     digest = hashlib.sha256()
-    for folder in SOURCE_DIRS:
+    for folder in (PACKAGE_DIR, ZOO_DIR):
         for path in sorted(folder.rglob("*.py")):
-            name = path.relative_to(PACKAGE_DIR.parent).as_posix()
+            name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
