@@ -49,15 +49,20 @@ bucket = DataBucket(
     opts=aws_opts,
 )
 # One way: specs -> generated files and their manifest -> objects, catalog, ground truth.
+tables = cfg.tables
+if cfg.zoo:
+    from datagen.kinds.zoo import zoo_tables
+
+    tables = (*cfg.tables, *zoo_tables())
 files_dir, manifest = generate_cached(
-    CACHE_DIR, tables=cfg.tables, rows=cfg.rows, seed=cfg.seed, location=f"s3://{bucket_name}"
+    CACHE_DIR, tables=tables, rows=cfg.rows, seed=cfg.seed, location=f"s3://{bucket_name}"
 )
 truth = ground_truth(
     stack=cfg.stack,
     env=cfg.env,
     region=cfg.aws.region,
     bucket=bucket_name,
-    tables=cfg.tables,
+    tables=tables,
     manifest=manifest,
 )
 data = SyntheticData(
@@ -72,7 +77,9 @@ data = SyntheticData(
     opts=aws_opts,
 )
 catalog = GlueCatalog(
-    "glue", GlueCatalogArgs(env=cfg.env, tables=cfg.tables, manifest=manifest), opts=aws_opts
+    "glue",
+    GlueCatalogArgs(env=cfg.env, tables=tables, manifest=manifest, account_id=account_id),
+    opts=aws_opts,
 )
 
 database = None

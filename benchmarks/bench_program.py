@@ -17,6 +17,8 @@ docs/performance.md derives the expected ``pulumi up`` time.
     uv run --no-sync python benchmarks/bench_program.py [--runs 5] [--profiles small,large]
     uv run --no-sync python benchmarks/bench_program.py --json results.json
 
+A profile name ``<profile>+zoo`` (``small+zoo``) runs that profile with ``zoo: true``.
+
 Targets on the 2-core reference machine: small < 3 s and <= 1.5x its floor,
 large (>= 450 tables) < 30 s and <= 1.3x its floor.
 """
@@ -57,8 +59,11 @@ with FakeDocker() as docker:
     import os
     os.environ["DOCKER_HOST"] = docker.host
     if which == "ours":
-        run = run_program({"profile": profile, "postgresPort": port},
-                          record_options=mode == "check")
+        base, _, extra = profile.partition("+")
+        config = {"profile": base, "postgresPort": port}
+        if extra == "zoo":
+            config["zoo"] = "true"
+        run = run_program(config, record_options=mode == "check")
     else:
         from benchmarks.floor import floor_main
         run = run_program(main=floor_main(Path(recording)), record_options=mode == "check")
@@ -180,7 +185,7 @@ def missed(result: dict) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--profiles", default="small,medium,large")
+    parser.add_argument("--profiles", default="small,small+zoo,medium,large")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
     results = {}
@@ -196,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
                 else (f"  targets: {'MISSED ' + ', '.join(misses) if misses else 'met'}")
             )
             print(
-                f"{profile:7s} ours {ours['median']:.2f} s ({ours['min']:.2f}-{ours['max']:.2f}), "
+                f"{profile:9s} ours {ours['median']:.2f} s ({ours['min']:.2f}-{ours['max']:.2f}), "
                 f"floor {floor['median']:.2f} s ({floor['min']:.2f}-{floor['max']:.2f}), "
                 f"n={args.runs} each, interleaved; ours/floor {result['ratio']:.2f}x "
                 f"(pairs {result['pair_ratio_min']:.2f}-{result['pair_ratio_max']:.2f}), "

@@ -99,6 +99,8 @@ class StackConfig:
     owner: str
     aws: AwsSettings
     database: DatabaseSettings | None
+    zoo: bool = False
+    """Whether the stack adds the table zoo, database ``<env>_zoo`` (docs/zoo.md)."""
 
     @property
     def tags(self) -> dict[str, str]:
@@ -425,6 +427,7 @@ def load(
             "TLS. Only the offline emulator stack may turn the policy off. "
             "Fix: pulumi config set tlsOnlyPolicy true"
         )
+    zoo = reader.boolean("zoo")
     owner = reader.text("owner", None, "", "")
     if not owner:
         owner = _local_user()
@@ -472,6 +475,7 @@ def load(
         owner=owner,
         aws=aws,
         database=database,
+        zoo=zoo,
     )
 
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import glue_shapes, naming
-from datagen.catalog import TableSpec
-from datagen.manifest import Manifest
+from components import glue_shapes, naming, zoo_glue
+from datagen.catalog import Format, TableSpec
+from datagen.kinds import kind_for
+from datagen.manifest import Manifest, TableEntry
 
 
 @dataclass
@@ -20,6 +21,8 @@ class GlueCatalogArgs:
     tables: Sequence[TableSpec]
     manifest: Manifest
     """What was generated: every database, table and partition with its location."""
+    account_id: str | None = None
+    """The catalog id a resource link's target names (zoo tables only)."""
 
 
 class GlueCatalog(pulumi.ComponentResource):
@@ -51,6 +54,9 @@ class GlueCatalog(pulumi.ComponentResource):
         self.partitions: list[aws.glue.Partition] = []
         for spec in args.tables:
             entry = args.manifest.table(spec.key)
+            if spec.format is Format.ZOO:
+                self._zoo_table(name, args, spec, entry, child)
+                continue
             table = aws.glue.CatalogTable(
                 f"{name}-{spec.role}-{spec.name}",
                 name=spec.name,
@@ -82,3 +88,35 @@ class GlueCatalog(pulumi.ComponentResource):
             role: database.name for role, database in self.databases.items()
         }
         self.register_outputs({"databases": self.database_names})
+
+    def _zoo_table(
+        self,
+        name: str,
+        args: GlueCatalogArgs,
+        spec: TableSpec,
+        entry: TableEntry,
+        child: pulumi.ResourceOptions,
+    ) -> None:
+        """The zoo module's exact definition: its table and the partitions it registers
+        (none for projection; each with its own columns for drift)."""
+        database = naming.database_name(args.env, spec.role)
+        glue = kind_for(spec.format).glue_table(args.manifest, entry, spec, database)
+        table = aws.glue.CatalogTable(
+            f"{name}-{spec.role}-{spec.name}",
+            database_name=self.databases[spec.role].name,
+            **zoo_glue.table_args(glue.table_input, args.account_id),
+            opts=child,
+        )
+        self.tables[spec.key] = table
+        paths = {tuple(p.value_list): p.path for p in entry.partitions}
+        for partition in glue.partitions:
+            path = paths[tuple(partition["Values"])]
+            self.partitions.append(
+                aws.glue.Partition(
+                    f"{name}-{spec.role}-{spec.name}-{path}",
+                    database_name=table.database_name,
+                    table_name=table.name,
+                    **zoo_glue.partition_args(partition),
+                    opts=child,
+                )
+            )

@@ -2,7 +2,8 @@
 
 One JSON document lists the databases, tables, formats, columns, partition keys and
 values, row counts, file counts and bytes, and the findings each table is expected to
-get (``components.findings``). It is a stack output (``TESTENV_GROUND_TRUTH``) and an
+get (``components.findings``); a zoo table's entry (``components.zoo_glue``) adds its
+kind, true format, notes and engines. It is a stack output (``TESTENV_GROUND_TRUTH``) and an
 object in the bucket (``GROUND_TRUTH_KEY``). It is derived from the table specs and the
 manifest only, so it is byte-identical from one ``pulumi up`` to the next; the other
 stack outputs (``components.outputs``) are derived from it.
@@ -14,8 +15,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from components import findings, glue_shapes, naming
-from datagen.catalog import TableSpec
+from components import findings, glue_shapes, naming, zoo_glue
+from datagen.catalog import Format, TableSpec
 from datagen.kinds import kind_for
 from datagen.manifest import Manifest
 
@@ -39,6 +40,18 @@ def ground_truth(
         entries = []
         for spec in (t for t in tables if t.role == database.role):
             table = manifest.table(spec.key)
+            if spec.format is Format.ZOO:
+                entries.append(
+                    zoo_glue.ground_truth_entry(
+                        manifest, table, spec, naming.database_name(env, database.role)
+                    )
+                )
+                totals["tables"] += 1
+                totals["partitions"] += len(table.partitions)
+                totals["files"] += table.files
+                totals["rows"] += table.rows
+                totals["bytes"] += table.bytes
+                continue
             partitions = [
                 {
                     "values": partition.value_list,
@@ -84,6 +97,7 @@ def ground_truth(
                 "location": database.location,
                 "table_count": len(entries),
                 "tables": entries,
+                **zoo_glue.database_facts(database.role),
             }
         )
         totals["databases"] += 1

@@ -29,15 +29,18 @@ from datagen.catalog import TableSpec
 from datagen.manifest import MANIFEST_NAME, Manifest
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-KEY_LIBRARIES = ("numpy", "pyarrow", "pyiceberg", "faker")
+# The zoo's modules (``zoo/``) write the zoo tables' bytes: their source is keyed too.
+ZOO_DIR = PACKAGE_DIR.parent / "zoo"
+KEY_LIBRARIES = ("numpy", "pyarrow", "pyiceberg", "faker", "fastavro", "deltalake")
 
 
 def code_version() -> str:
-    """A hash of the generator's source files (the table kinds' included)."""
+    """A hash of the generator's source files (the table kinds' and the zoo's included)."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        name = path.relative_to(PACKAGE_DIR).as_posix()
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for folder in (PACKAGE_DIR, ZOO_DIR):
+        for path in sorted(folder.rglob("*.py")):
+            name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -195,7 +198,10 @@ def with_value_digests(entry: Path, manifest: Manifest, tables: Sequence[TableSp
     pay. The first run that uses an entry computes them and writes them into the entry's
     ``manifest.json``; every later cache hit reads them back.
     """
-    specs = {spec.key: spec for spec in tables}
+    from datagen.kinds import kind_for
+
+    # Only a table whose rows follow its spec can have them drawn again (not the zoo's).
+    specs = {spec.key: spec for spec in tables if kind_for(spec.format).partitions_from_spec}
     missing = [t for t in manifest.tables if t.value_digest is None and t.key in specs]
     if not missing:
         return manifest

@@ -47,6 +47,8 @@ class Format(StrEnum):
     ORC = "orc"
     CSV = "csv"
     ICEBERG = "iceberg"
+    ZOO = "zoo"
+    """A table of the zoo (``zoo/``): its zoo module writes it and shapes its Glue table."""
 
 
 class Period(StrEnum):

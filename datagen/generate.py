@@ -225,6 +225,8 @@ def _table_entry(plan: TablePlan, written: WrittenTable, files: list[FileEntry])
                 bytes=sum(f.bytes for f in inside),
             )
         )
+    if not spec.partitioning:
+        partitions = _written_partitions(location, spec, files)
     return TableEntry(
         key=spec.key,
         name=spec.name,
@@ -238,7 +240,31 @@ def _table_entry(plan: TablePlan, written: WrittenTable, files: list[FileEntry])
         files=len(files),
         bytes=sum(f.bytes for f in files),
         readiness=spec.parameters.get("migration_readiness", "unknown"),
+        facts=written.facts,
     )
+
+
+def _written_partitions(
+    location: str, spec: TableSpec, files: list[FileEntry]
+) -> list[PartitionEntry]:
+    """The partitions of a table whose writer names each file's partition itself (a zoo
+    table), in first-written order; a partition's folder is that of its files."""
+    partitions: list[PartitionEntry] = []
+    seen = dict.fromkeys(tuple(f.partition.items()) for f in files if f.partition)
+    for values in (dict(v) for v in seen):
+        inside = [f for f in files if f.partition == values]
+        path = inside[0].key[len(spec.key) + 1 :].rsplit("/", 1)[0]
+        partitions.append(
+            PartitionEntry(
+                values=values,
+                path=path,
+                location=f"{location}{path}/",
+                rows=sum(f.rows or 0 for f in inside),
+                files=len(inside),
+                bytes=sum(f.bytes for f in inside),
+            )
+        )
+    return partitions
 
 
 def write_tables(

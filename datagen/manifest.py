@@ -86,6 +86,9 @@ class TableEntry:
     value_digest: str | None = None
     """SHA-256 of the table's values in the canonical text form (``datagen.digest``);
     filled when the output enters the cache (``datagen.cache``), ``None`` before."""
+    facts: dict[str, Any] | None = None
+    """Kind-specific facts the Glue definition needs (zoo tables only); not written when
+    ``None``, so the manifest of the core tables keeps its bytes."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,11 @@ class Manifest:
         return sum(f.bytes for f in self.files)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
+        data = asdict(self)
+        for table in data["tables"]:
+            if table["facts"] is None:
+                del table["facts"]
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     def write(self, path: str | Path) -> Path:
         """Write to ``path`` (the file, or the output folder that gets ``manifest.json``)."""

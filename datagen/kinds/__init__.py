@@ -23,6 +23,7 @@ KIND_MODULES: Mapping[Format, str] = MappingProxyType(
         Format.ORC: "datagen.kinds.orc",
         Format.CSV: "datagen.kinds.csv",
         Format.ICEBERG: "datagen.kinds.iceberg",
+        Format.ZOO: "datagen.kinds.zoo",
     }
 )
 

@@ -31,6 +31,9 @@ class WrittenFile:
 class WrittenTable:
     files: list[WrittenFile]
     metadata_location: str | None = None
+    facts: dict[str, Any] | None = None
+    """Kind-specific facts the Glue definition needs (a zoo table's Iceberg metadata
+    location, columns and snapshot count); JSON values only, kept in the manifest."""
 
 
 class TableKind(ABC):
@@ -43,6 +46,9 @@ class TableKind(ABC):
     format: ClassVar[Format]
     is_iceberg: ClassVar[bool] = False
     """Ground truth: whether an assessment should see an Iceberg table."""
+    partitions_from_spec: ClassVar[bool] = True
+    """Whether the table's partitions and rows follow its spec (``validate`` checks them
+    against it); a zoo table's writer decides them, and its ``check_table`` checks them."""
 
     # --- files -----------------------------------------------------------------------
 
@@ -65,6 +71,20 @@ class TableKind(ABC):
     @abstractmethod
     def table_parameters(self, entry: TableEntry) -> dict[str, str]:
         """The Glue table parameters the kind adds to the catalog's own."""
+
+    def glue_table(
+        self, manifest: Manifest, entry: TableEntry, spec: TableSpec, database: str
+    ) -> Any:
+        """A kind that shapes its whole Glue definition itself (a zoo table: views, resource
+        links, per-partition columns, no registered partitions) gives it here, as boto3's
+        ``TableInput`` and ``PartitionInput`` list; the Hive-style kinds give theirs through
+        ``storage_descriptor`` and the parameters instead."""
+        raise TypeError(f"{self.format} tables are shaped by storage_descriptor and parameters")
+
+    def expected(self, manifest: Manifest, entry: TableEntry, spec: TableSpec) -> dict[str, Any]:
+        """The true findings a kind knows beyond the rule table (a zoo table's kind, detected
+        format and notes)."""
+        raise TypeError(f"{self.format} tables have only the rule table's findings")
 
     def partition_parameters(self) -> dict[str, str]:
         """The Glue partition parameters (only kinds with Hive partitions have any)."""

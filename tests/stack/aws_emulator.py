@@ -59,16 +59,22 @@ def storage_descriptor(sd: dict[str, Any]) -> dict[str, Any]:
             "serDeInfo",
             "storedAsSubDirectories",
             "parameters",
+            "bucketColumns",
+            "sortColumns",
         },
         "storageDescriptor",
     )
-    out: dict[str, Any] = {"Location": sd["location"], "Columns": _columns(sd.get("columns", []))}
+    out: dict[str, Any] = {
+        "Location": sd.get("location", ""),
+        "Columns": _columns(sd.get("columns", [])),
+    }
     simple = {
         "inputFormat": "InputFormat",
         "outputFormat": "OutputFormat",
         "compressed": "Compressed",
         "storedAsSubDirectories": "StoredAsSubDirectories",
         "parameters": "Parameters",
+        "bucketColumns": "BucketColumns",
     }
     for key, api_key in simple.items():
         if key in sd:
@@ -79,9 +85,16 @@ def storage_descriptor(sd: dict[str, Any]) -> dict[str, Any]:
         serde = sd["serDeInfo"]
         _only(serde, {"serializationLibrary", "parameters", "name"}, "serDeInfo")
         out["SerdeInfo"] = {
-            "SerializationLibrary": serde["serializationLibrary"],
-            "Parameters": serde.get("parameters", {}),
+            key: serde[name]
+            for name, key in (("serializationLibrary", "SerializationLibrary"), ("name", "Name"))
+            if name in serde
         }
+        if serde:
+            out["SerdeInfo"]["Parameters"] = serde.get("parameters", {})
+    if "sortColumns" in sd:
+        out["SortColumns"] = [
+            {"Column": c["column"], "SortOrder": int(c["sortOrder"])} for c in sd["sortColumns"]
+        ]
     return out
 
 
@@ -213,20 +226,40 @@ def apply(run: ProgramRun, endpoint: str, region: str) -> AppliedStack:
                 "parameters",
                 "partitionKeys",
                 "storageDescriptor",
+                "viewOriginalText",
+                "viewExpandedText",
+                "targetTable",
             },
             "CatalogTable",
         )
-        glue.create_table(
-            DatabaseName=i["databaseName"],
-            TableInput={
-                "Name": i["name"],
-                "Description": i["description"],
-                "TableType": i["tableType"],
-                "Parameters": i["parameters"],
-                "PartitionKeys": _columns(i.get("partitionKeys", [])),
-                "StorageDescriptor": storage_descriptor(i["storageDescriptor"]),
-            },
-        )
+        # A zoo table passes only what its TableInput has (a resource link: name and target).
+        table_input: dict[str, Any] = {"Name": i["name"]}
+        simple = {
+            "description": "Description",
+            "tableType": "TableType",
+            "parameters": "Parameters",
+            "viewOriginalText": "ViewOriginalText",
+            "viewExpandedText": "ViewExpandedText",
+        }
+        table_input.update({api: i[key] for key, api in simple.items() if key in i})
+        if "partitionKeys" in i or "storageDescriptor" in i:
+            table_input["PartitionKeys"] = _columns(i.get("partitionKeys", []))
+        if "storageDescriptor" in i:
+            table_input["StorageDescriptor"] = storage_descriptor(i["storageDescriptor"])
+        if "targetTable" in i:
+            target = i["targetTable"]
+            _only(target, {"catalogId", "databaseName", "name", "region"}, "targetTable")
+            table_input["TargetTable"] = {
+                api: target[key]
+                for key, api in (
+                    ("catalogId", "CatalogId"),
+                    ("databaseName", "DatabaseName"),
+                    ("name", "Name"),
+                    ("region", "Region"),
+                )
+                if key in target
+            }
+        glue.create_table(DatabaseName=i["databaseName"], TableInput=table_input)
 
     def partition(i):
         _only(

@@ -39,6 +39,7 @@ def run_rejected(config, *, stack="test", aws_config=None):
         ({"postgresPort": "80"}, "postgresPort", "pulumi config set postgresPort"),
         ({"postgresUser": "Robert'); DROP"}, "postgresUser", "pulumi config set postgresUser"),
         ({"tlsOnlyPolicy": "yes"}, "tlsOnlyPolicy", "pulumi config set tlsOnlyPolicy"),
+        ({"zoo": "yes"}, "zoo", "pulumi config set zoo false"),
     ],
 )
 def test_each_bad_value_is_named_with_its_fix_and_nothing_is_declared(

@@ -1,0 +1,26 @@
+"""A Parquet table whose location, inside the stack's bucket, holds no objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zoo import base, parquet_nested
+
+TABLE = "empty_table"
+COLUMNS = [("id", "bigint"), ("name", "string")]
+
+
+def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    return base.Written(table_prefix, ())
+
+
+def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
+    descriptor = parquet_nested.parquet_descriptor(base.table_location(bucket, written), COLUMNS)
+    return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
+
+
+def expected(written: base.Written) -> base.Expected:
+    return base.Expected(
+        kind="empty_table", detected_format="PARQUET", is_iceberg=False, rows=0,
+        notes=("location has no objects",),
+    )

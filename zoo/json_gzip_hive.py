@@ -1,0 +1,58 @@
+"""Gzip-compressed JSON lines read by the Hive (HCatalog) JSON SerDe.
+
+Athena picks the codec from the file's lowercase extension, hence ``*.json.gz``; the
+SerDe name is on docs.aws.amazon.com/athena/latest/ug/json-serde.html, GZIP for text
+files on .../compression-support-hive.html. ``mtime=0`` keeps the gzip header free of the
+clock, so the bytes depend on the rows alone.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Any
+
+from zoo import base, json_openx
+
+TABLE = "json_gzip_hive"
+SERDE = "org.apache.hive.hcatalog.data.JsonSerDe"
+COLUMNS = json_openx.COLUMNS
+PARTITION_KEYS = [("dt", "string")]
+PARTITIONS = 2
+
+
+def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    records = json_openx.objects(seed, table_prefix, rows)
+    files, start = [], 0
+    for day, count in zip(base.days(PARTITIONS), base.split(rows, PARTITIONS), strict=True):
+        key = f"{table_prefix}/dt={day.isoformat()}/part-00000.json.gz"
+        (root / key).parent.mkdir(parents=True, exist_ok=True)
+        data = json_openx.lines(records[start : start + count])
+        # filename="" and mtime=0: the header names no file and no time.
+        with (root / key).open("wb") as raw, gzip.GzipFile("", "wb", 9, raw, mtime=0) as out:
+            out.write(data)
+        files.append(base.file_record(root, key, count, {"dt": day.isoformat()}))
+        start += count
+    return base.Written(table_prefix, tuple(files))
+
+
+def _descriptor(location: str) -> dict[str, Any]:
+    return base.storage_descriptor(
+        location, COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT, SERDE,
+        {"serialization.format": "1"}, compressed=True,
+    )
+
+
+def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
+    descriptor = _descriptor(base.table_location(bucket, written))
+    parameters = {"classification": "json"}
+    table = base.external_table(name, descriptor, parameters, PARTITION_KEYS)
+    return base.GlueTable(table, base.hive_partitions(bucket, written, descriptor, parameters))
+
+
+def expected(written: base.Written) -> base.Expected:
+    return base.Expected(
+        kind="json_gzip_hive", detected_format="JSON", is_iceberg=False, rows=written.rows,
+        notes=("JSON text (gzip): needs conversion to Parquet or Iceberg",
+               "gzip files cannot be split: one reader per file"),
+    )

@@ -1,0 +1,33 @@
+"""A Parquet table whose location names a bucket the stack never creates (the data was
+deleted with its bucket, the table was left behind)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zoo import base, parquet_nested
+
+TABLE = "missing_location"
+COLUMNS = [("id", "bigint"), ("name", "string")]
+
+
+def missing_bucket(bucket: str) -> str:
+    """A bucket name derived from the stack's, at most 63 characters, never created."""
+    return f"{bucket[:55]}-deleted"
+
+
+def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    return base.Written(table_prefix, ())
+
+
+def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
+    location = f"s3://{missing_bucket(bucket)}/{written.prefix}/"
+    descriptor = parquet_nested.parquet_descriptor(location, COLUMNS)
+    return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
+
+
+def expected(written: base.Written) -> base.Expected:
+    return base.Expected(
+        kind="missing_location", detected_format="PARQUET", is_iceberg=False, rows=0,
+        notes=("location does not exist: its bucket is gone",),
+    )

@@ -1,0 +1,91 @@
+"""Parquet (zstd) with nested columns, INT64 timestamps and decimal(38,9).
+
+Glue types of nested columns are Hive type strings (``struct<...>``, ``map<k,v>``,
+``array<struct<...>>``): docs.aws.amazon.com/athena/latest/ug/data-types.html. Timestamps
+are INT64 microseconds, which Spark's bundled Hive ``ParquetHiveSerDe`` cannot read (it
+expects INT96; measured, see docs/zoo.md), while Athena, Trino and pyarrow can.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from zoo import base
+
+TABLE = "parquet_nested"
+COLUMNS = [
+    ("id", "bigint"),
+    ("ts", "timestamp"),
+    ("price", "decimal(38,9)"),
+    ("address", "struct<city:string,zip:string>"),
+    ("attributes", "map<string,bigint>"),
+    ("items", "array<struct<sku:string,qty:int>>"),
+]
+SCHEMA = pa.schema(
+    [
+        ("id", pa.int64()),
+        ("ts", pa.timestamp("us")),
+        ("price", pa.decimal128(38, 9)),
+        ("address", pa.struct([("city", pa.string()), ("zip", pa.string())])),
+        ("attributes", pa.map_(pa.string(), pa.int64())),
+        ("items", pa.list_(pa.struct([("sku", pa.string()), ("qty", pa.int32())]))),
+    ]
+)
+_CITIES = ("berlin", "lisbon", "osaka", "quito")
+
+
+def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    generator = base.rng(seed, table_prefix)
+    sample = base.sample_rows(generator, rows, base.REFERENCE_DATE)
+    records = []
+    for i, r in enumerate(sample):
+        nanos = int(generator.integers(0, 1_000_000_000))
+        records.append(
+            {
+                "id": i + 1,
+                "ts": r["ts"],
+                "price": r["amount"] + decimal.Decimal(nanos).scaleb(-9),
+                "address": {"city": _CITIES[i % len(_CITIES)], "zip": f"{10000 + i:05d}"},
+                "attributes": [("qty", r["qty"]), ("rank", i % 7)],
+                "items": [{"sku": f"sku-{(i + k) % 13}", "qty": k + 1} for k in range(i % 3)],
+            }
+        )
+    return pa.Table.from_pylist(records, schema=SCHEMA)
+
+
+def write_parquet(data: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(data, path, compression="zstd", coerce_timestamps="us")
+
+
+def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    key = f"{table_prefix}/part-00000.zstd.parquet"
+    write_parquet(table(seed, table_prefix, rows), root / key)
+    return base.Written(table_prefix, (base.file_record(root, key, rows),))
+
+
+def parquet_descriptor(location: str, columns: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    return base.storage_descriptor(
+        location, columns, base.PARQUET_INPUT, base.PARQUET_OUTPUT, base.PARQUET_SERDE,
+        {"serialization.format": "1"},
+    )
+
+
+def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
+    descriptor = parquet_descriptor(base.table_location(bucket, written), COLUMNS)
+    return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
+
+
+def expected(written: base.Written) -> base.Expected:
+    return base.Expected(
+        kind="parquet_nested", detected_format="PARQUET", is_iceberg=False, rows=written.rows,
+        notes=("nested columns (struct, map, array<struct>): check the target engine's types",
+               "INT64 timestamps: Hive's ParquetHiveSerDe (Spark with Hive SerDes) cannot read"
+               " them"),
+    )

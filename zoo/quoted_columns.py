@@ -1,0 +1,57 @@
+"""A Parquet table whose column names need quoting in SQL: reserved words, a space, a
+dash, a dot, a leading digit and non-ASCII letters.
+
+Glue takes any single-line column name (Column.Name: 1..255 characters,
+docs.aws.amazon.com/glue/latest/webapi/API_Column.html) but folds names to lowercase,
+so they are lowercase here. Athena's DDL needs backticks and its DML double quotes for
+such names (docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from zoo import base, parquet_nested
+
+TABLE = "quoted_columns"
+COLUMNS = [
+    ("select", "bigint"), ("from", "string"), ("order", "int"), ("unit price", "double"),
+    ("order-id", "string"), ("a.b", "string"), ("1st_place", "string"), ("größe", "string"),
+]
+_ARROW = {"bigint": pa.int64(), "string": pa.string(), "int": pa.int32(),
+          "double": pa.float64()}
+
+
+def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    generator = base.rng(seed, table_prefix)
+    values = generator.integers(0, 10_000, (len(COLUMNS), rows))
+    arrays = []
+    for (name, glue_type), column in zip(COLUMNS, values, strict=True):
+        if glue_type == "string":
+            arrays.append(pa.array([f"{name}:{v}" for v in column], pa.string()))
+        elif glue_type == "double":
+            arrays.append(pa.array(column / 10, pa.float64()))
+        else:
+            arrays.append(pa.array(column, _ARROW[glue_type]))
+    return pa.Table.from_arrays(arrays, names=[name for name, _ in COLUMNS])
+
+
+def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    key = f"{table_prefix}/part-00000.zstd.parquet"
+    parquet_nested.write_parquet(table(seed, table_prefix, rows), root / key)
+    return base.Written(table_prefix, (base.file_record(root, key, rows),))
+
+
+def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
+    descriptor = parquet_nested.parquet_descriptor(base.table_location(bucket, written), COLUMNS)
+    return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
+
+
+def expected(written: base.Written) -> base.Expected:
+    return base.Expected(
+        kind="quoted_columns", detected_format="PARQUET", is_iceberg=False, rows=written.rows,
+        notes=("column names need quoting: reserved words, space, dash, dot, leading digit,"
+               " non-ASCII",),
+    )

@@ -1,0 +1,47 @@
+"""A Parquet table of 300 columns (bigint, double and string in turn)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from zoo import base, parquet_nested
+
+TABLE = "wide_300"
+WIDTH = 300
+_TYPES = (("bigint", pa.int64()), ("double", pa.float64()), ("string", pa.string()))
+COLUMNS = [(f"c{i:03d}", _TYPES[i % 3][0]) for i in range(WIDTH)]
+
+
+def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    generator = base.rng(seed, table_prefix)
+    arrays = []
+    for i in range(WIDTH):
+        values = generator.integers(0, 1_000_000, rows)
+        kind = _TYPES[i % 3][1]
+        if kind == pa.string():
+            arrays.append(pa.array([f"v{v}" for v in values], pa.string()))
+        elif kind == pa.float64():
+            arrays.append(pa.array(values / 100, pa.float64()))
+        else:
+            arrays.append(pa.array(values, pa.int64()))
+    return pa.Table.from_arrays(arrays, names=[name for name, _ in COLUMNS])
+
+
+def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    key = f"{table_prefix}/part-00000.zstd.parquet"
+    parquet_nested.write_parquet(table(seed, table_prefix, rows), root / key)
+    return base.Written(table_prefix, (base.file_record(root, key, rows),))
+
+
+def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
+    descriptor = parquet_nested.parquet_descriptor(base.table_location(bucket, written), COLUMNS)
+    return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
+
+
+def expected(written: base.Written) -> base.Expected:
+    return base.Expected(
+        kind="wide_table", detected_format="PARQUET", is_iceberg=False, rows=written.rows,
+        notes=(f"{WIDTH} columns",),
+    )
