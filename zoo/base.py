@@ -158,6 +158,33 @@ def columns(pairs: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"Name": name, "Type": glue_type} for name, glue_type in pairs]
 
 
+def write_text(root: Path, key: str, data: Any, options: Any) -> Written:
+    """``data`` (a pyarrow Table) as the single text file ``key`` of its table, written
+    with pyarrow's CSV writer and ``options`` (its ``WriteOptions``)."""
+    import pyarrow.csv as pacsv
+
+    (root / key).parent.mkdir(parents=True, exist_ok=True)
+    pacsv.write_csv(data, root / key, options)
+    return Written(key.rpartition("/")[0], (file_record(root, key, data.num_rows),))
+
+
+def text_table(
+    bucket: str,
+    name: str,
+    written: Written,
+    columns: Sequence[tuple[str, str]],
+    serde: str,
+    serde_parameters: Mapping[str, str],
+    parameters: Mapping[str, str],
+) -> GlueTable:
+    """The Glue table of delimited text read by ``serde`` (TextInputFormat)."""
+    descriptor = storage_descriptor(
+        table_location(bucket, written), columns, TEXT_INPUT, TEXT_OUTPUT, serde,
+        serde_parameters,
+    )
+    return GlueTable(external_table(name, descriptor, dict(parameters)))
+
+
 def storage_descriptor(
     location: str,
     column_pairs: Sequence[tuple[str, str]],

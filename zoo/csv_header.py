@@ -38,20 +38,15 @@ def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
 
 
 def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
-    key = f"{table_prefix}/part-00000.csv"
-    (root / key).parent.mkdir(parents=True, exist_ok=True)
     options = pacsv.WriteOptions(include_header=True, quoting_style="all_valid")
-    pacsv.write_csv(table(seed, table_prefix, rows), root / key, options)
-    return base.Written(table_prefix, (base.file_record(root, key, rows),))
+    return base.write_text(
+        root, f"{table_prefix}/part-00000.csv", table(seed, table_prefix, rows), options
+    )
 
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
-    descriptor = base.storage_descriptor(
-        base.table_location(bucket, written), COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT,
-        SERDE, SERDE_PARAMETERS,
-    )
     parameters = {"classification": "csv", "skip.header.line.count": "1"}
-    return base.GlueTable(base.external_table(name, descriptor, parameters))
+    return base.text_table(bucket, name, written, COLUMNS, SERDE, SERDE_PARAMETERS, parameters)
 
 
 def expected(written: base.Written) -> base.Expected:

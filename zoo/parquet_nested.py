@@ -64,10 +64,23 @@ def write_parquet(data: pa.Table, path: Path) -> None:
     pq.write_table(data, path, compression="zstd", coerce_timestamps="us")
 
 
-def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+def write_one_file(root: Path, table_prefix: str, data: pa.Table) -> base.Written:
+    """``data`` as the table's single zstd Parquet file (the zoo's unpartitioned tables)."""
     key = f"{table_prefix}/part-00000.zstd.parquet"
-    write_parquet(table(seed, table_prefix, rows), root / key)
-    return base.Written(table_prefix, (base.file_record(root, key, rows),))
+    write_parquet(data, root / key)
+    return base.Written(table_prefix, (base.file_record(root, key, data.num_rows),))
+
+
+def one_file_table(
+    bucket: str, name: str, written: base.Written, columns: Sequence[tuple[str, str]]
+) -> base.GlueTable:
+    """The Glue table of a ``write_one_file`` table with ``columns``."""
+    descriptor = parquet_descriptor(base.table_location(bucket, written), columns)
+    return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
+
+
+def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    return write_one_file(root, table_prefix, table(seed, table_prefix, rows))
 
 
 def parquet_descriptor(location: str, columns: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -78,8 +91,7 @@ def parquet_descriptor(location: str, columns: Sequence[tuple[str, str]]) -> dic
 
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
-    descriptor = parquet_descriptor(base.table_location(bucket, written), COLUMNS)
-    return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
+    return one_file_table(bucket, name, written, COLUMNS)
 
 
 def expected(written: base.Written) -> base.Expected:

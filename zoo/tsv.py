@@ -34,24 +34,18 @@ def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
 
 
 def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
-    key = f"{table_prefix}/part-00000.tsv"
-    (root / key).parent.mkdir(parents=True, exist_ok=True)
     # No header and no quotes: LazySimpleSerDe would read both as data.
     options = pacsv.WriteOptions(include_header=False, delimiter="\t", quoting_style="none")
-    pacsv.write_csv(table(seed, table_prefix, rows), root / key, options)
-    return base.Written(table_prefix, (base.file_record(root, key, rows),))
+    return base.write_text(
+        root, f"{table_prefix}/part-00000.tsv", table(seed, table_prefix, rows), options
+    )
 
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
-    descriptor = base.storage_descriptor(
-        base.table_location(bucket, written), COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT,
-        SERDE, SERDE_PARAMETERS,
-    )
     # How a crawler labels delimited text (classification csv plus its delimiter); no AWS
     # page defines a classification for TSV.
-    return base.GlueTable(
-        base.external_table(name, descriptor, {"classification": "csv", "delimiter": "\t"})
-    )
+    parameters = {"classification": "csv", "delimiter": "\t"}
+    return base.text_table(bucket, name, written, COLUMNS, SERDE, SERDE_PARAMETERS, parameters)
 
 
 def expected(written: base.Written) -> base.Expected:

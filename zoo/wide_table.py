@@ -30,14 +30,11 @@ def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
 
 
 def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
-    key = f"{table_prefix}/part-00000.zstd.parquet"
-    parquet_nested.write_parquet(table(seed, table_prefix, rows), root / key)
-    return base.Written(table_prefix, (base.file_record(root, key, rows),))
+    return parquet_nested.write_one_file(root, table_prefix, table(seed, table_prefix, rows))
 
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
-    descriptor = parquet_nested.parquet_descriptor(base.table_location(bucket, written), COLUMNS)
-    return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
+    return parquet_nested.one_file_table(bucket, name, written, COLUMNS)
 
 
 def expected(written: base.Written) -> base.Expected:
