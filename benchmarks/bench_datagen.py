@@ -120,16 +120,21 @@ def verdicts(results: list[dict[str, float | int]]) -> list[str]:
         if result["rows_per_table"] == MEMORY_TARGET_ROWS:
             peak = result["max_peak_rss_bytes"]
             met = "met" if peak < MEMORY_TARGET else "MISSED"
-            lines.append(f"memory target (< 1 GiB at {MEMORY_TARGET_ROWS:,} rows/table): "
-                         f"{met} ({peak / 2**20:,.0f} MiB, the largest of the runs)")
+            lines.append(
+                f"memory target (< 1 GiB at {MEMORY_TARGET_ROWS:,} rows/table): "
+                f"{met} ({peak / 2**20:,.0f} MiB, the largest of the runs)"
+            )
     return lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per size (median reported)")
-    parser.add_argument("--rows", default=f"{RATE_TARGET_ROWS},{MEMORY_TARGET_ROWS}",
-                        help="comma-separated rows per table")
+    parser.add_argument(
+        "--rows",
+        default=f"{RATE_TARGET_ROWS},{MEMORY_TARGET_ROWS}",
+        help="comma-separated rows per table",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args()
 
@@ -139,19 +144,26 @@ def main() -> int:
         for number in range(1, args.runs + 1):
             run = run_once(rows)
             runs.append(run)
-            print(f"{rows:>9,} rows/table  run {number}: {run.generate_seconds:6.2f} s generate, "
-                  f"{run.rows_per_second:>11,.0f} rows/s, {run.process_seconds:6.2f} s process, "
-                  f"peak RSS {run.peak_rss / 2**20:,.0f} MiB", flush=True)
+            print(
+                f"{rows:>9,} rows/table  run {number}: {run.generate_seconds:6.2f} s generate, "
+                f"{run.rows_per_second:>11,.0f} rows/s, {run.process_seconds:6.2f} s process, "
+                f"peak RSS {run.peak_rss / 2**20:,.0f} MiB",
+                flush=True,
+            )
         results.append(summary(runs))
 
     print()
-    print(f"{'rows/table':>10} {'tables':>6} {'total rows':>11} {'size':>9} {'generate':>9} "
-          f"{'rows/s':>11} {'process':>8} {'peak RSS':>9}   (medians of {args.runs} runs)")
+    print(
+        f"{'rows/table':>10} {'tables':>6} {'total rows':>11} {'size':>9} {'generate':>9} "
+        f"{'rows/s':>11} {'process':>8} {'peak RSS':>9}   (medians of {args.runs} runs)"
+    )
     for r in results:
-        print(f"{r['rows_per_table']:>10,} {r['tables']:>6} {r['total_rows']:>11,} "
-              f"{r['bytes'] / 2**20:>6,.1f} MiB {r['median_generate_seconds']:>7.2f} s "
-              f"{r['median_rows_per_second']:>11,.0f} {r['median_process_seconds']:>6.2f} s "
-              f"{r['median_peak_rss_bytes'] / 2**20:>5,.0f} MiB")
+        print(
+            f"{r['rows_per_table']:>10,} {r['tables']:>6} {r['total_rows']:>11,} "
+            f"{r['bytes'] / 2**20:>6,.1f} MiB {r['median_generate_seconds']:>7.2f} s "
+            f"{r['median_rows_per_second']:>11,.0f} {r['median_process_seconds']:>6.2f} s "
+            f"{r['median_peak_rss_bytes'] / 2**20:>5,.0f} MiB"
+        )
     print()
     for line in verdicts(results):
         print(line)

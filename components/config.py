@@ -212,9 +212,7 @@ def configured_keys() -> set[str]:
     return keys
 
 
-def unknown_key_problems(
-    project: str, given: Iterable[str], declared: Iterable[str]
-) -> list[str]:
+def unknown_key_problems(project: str, given: Iterable[str], declared: Iterable[str]) -> list[str]:
     """A problem, with a "did you mean", for each project key that Pulumi.yaml does not declare.
 
     A misspelt key (``rowz``, ``postgresport``) would otherwise be ignored in silence and
@@ -231,8 +229,7 @@ def unknown_key_problems(
         close = difflib.get_close_matches(lowered, list(by_lower), n=1, cutoff=0.6)
         hint = by_lower.get(lowered) or (by_lower[close[0]] if close else None)
         fix = (
-            f"Did you mean {hint}? Fix: pulumi config rm {key} && "
-            f"pulumi config set {hint} <value>"
+            f"Did you mean {hint}? Fix: pulumi config rm {key} && pulumi config set {hint} <value>"
             if hint
             else f"Fix: pulumi config rm {key} (known keys: {', '.join(declared)})"
         )
@@ -484,9 +481,14 @@ def _migrations_dir(reader: _Reader, project_dir: Path) -> Path:
     ``env.py`` and ``versions/`` (the migration would fail on them only after the container)."""
     raw = (reader.raw("migrationsDir") or "").strip() or "migrations"
     path = (project_dir / Path(raw).expanduser()).resolve()
-    missing = [name for name, present in (("env.py", (path / "env.py").is_file()),
-                                          ("versions/", (path / "versions").is_dir()))
-               if not present]
+    missing = [
+        name
+        for name, present in (
+            ("env.py", (path / "env.py").is_file()),
+            ("versions/", (path / "versions").is_dir()),
+        )
+        if not present
+    ]
     if not path.is_dir():
         problem = "no such directory"
     elif missing:
@@ -496,7 +498,8 @@ def _migrations_dir(reader: _Reader, project_dir: Path) -> Path:
     # The resolved path spells out the value: a secret one is not shown, the problem is.
     where = SECRET_SHOWN_AS if reader.is_secret("migrationsDir") else str(path)
     reader.fail(
-        "migrationsDir", raw,
+        "migrationsDir",
+        raw,
         f"an Alembic directory holding env.py and versions/, absolute or relative to "
         f"{project_dir} ({where}: {problem}); pulumi config rm migrationsDir uses the bundled "
         f"migrations/",

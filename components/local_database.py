@@ -81,8 +81,7 @@ class LocalDatabase(pulumi.ComponentResource):
         super().__init__("aws2openstack:testenv:LocalDatabase", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        image = docker.RemoteImage(f"{name}-image", name=args.image, keep_locally=True,
-                                   opts=child)
+        image = docker.RemoteImage(f"{name}-image", name=args.image, keep_locally=True, opts=child)
         volume = docker.Volume(
             f"{name}-volume",
             name=naming.volume_name(args.env),
@@ -99,10 +98,14 @@ class LocalDatabase(pulumi.ComponentResource):
             name=naming.container_name(args.env),
             # The image id, not the tag: a tag string would replace the container on every up.
             image=image.image_id,
-            envs=pulumi.Output.secret(secret_password.apply(
-                lambda pw: container_envs(args.user, pw, args.database))),
-            ports=[docker.ContainerPortArgs(internal=CONTAINER_PORT, external=args.host_port,
-                                            ip=LISTEN_ADDRESS)],
+            envs=pulumi.Output.secret(
+                secret_password.apply(lambda pw: container_envs(args.user, pw, args.database))
+            ),
+            ports=[
+                docker.ContainerPortArgs(
+                    internal=CONTAINER_PORT, external=args.host_port, ip=LISTEN_ADDRESS
+                )
+            ],
             volumes=[docker.ContainerVolumeArgs(volume_name=volume.name, container_path=DATA_PATH)],
             healthcheck=docker.ContainerHealthcheckArgs(
                 tests=healthcheck_command(args.user, args.database),
@@ -120,8 +123,11 @@ class LocalDatabase(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
 
-        self.database_url = pulumi.Output.secret(secret_password.apply(
-            lambda pw: database_url(args.user, pw, args.host_port, args.database)))
+        self.database_url = pulumi.Output.secret(
+            secret_password.apply(
+                lambda pw: database_url(args.user, pw, args.host_port, args.database)
+            )
+        )
         migration = SchemaMigration(
             f"{name}-schema",
             database_url=self.database_url,
@@ -133,16 +139,19 @@ class LocalDatabase(pulumi.ComponentResource):
         self.database_name = pulumi.Output.from_input(args.database)
         self.container_name = container.name
         self.psql_command = pulumi.Output.from_input(
-            psql_command(args.user, args.host_port, args.database))
+            psql_command(args.user, args.host_port, args.database)
+        )
         self.schema_revision = migration.revision
-        self.register_outputs({
-            "database_url": self.database_url,
-            "host_port": self.host_port,
-            "database_name": self.database_name,
-            "container_name": self.container_name,
-            "psql_command": self.psql_command,
-            "schema_revision": self.schema_revision,
-        })
+        self.register_outputs(
+            {
+                "database_url": self.database_url,
+                "host_port": self.host_port,
+                "database_name": self.database_name,
+                "container_name": self.container_name,
+                "psql_command": self.psql_command,
+                "schema_revision": self.schema_revision,
+            }
+        )
 
     @staticmethod
     def _labels(args: LocalDatabaseArgs) -> list[tuple[str, str]]:

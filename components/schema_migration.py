@@ -128,34 +128,50 @@ class Bounds:
     @classmethod
     def current(cls) -> Bounds:
         """The module's bounds as they are now."""
-        return cls(connect_timeout=CONNECT_TIMEOUT_SECONDS,
-                   connect_deadline=CONNECT_DEADLINE_SECONDS,
-                   retry_pause=RETRY_PAUSE_SECONDS,
-                   lock_timeout=LOCK_TIMEOUT_SECONDS,
-                   statement_timeout=STATEMENT_TIMEOUT_SECONDS)
+        return cls(
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            connect_deadline=CONNECT_DEADLINE_SECONDS,
+            retry_pause=RETRY_PAUSE_SECONDS,
+            lock_timeout=LOCK_TIMEOUT_SECONDS,
+            statement_timeout=STATEMENT_TIMEOUT_SECONDS,
+        )
 
 
 # Connection errors carry no SQLSTATE in psycopg (libpq gives only the text), so the
 # server's messages for each permanent refusal are matched instead.
 _PERMANENT_REFUSALS: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("3D000", re.compile(r'database "[^"]*" does not exist'),
-     "the database does not exist on this server. The image creates it only when it "
-     "initialises an empty volume, so a volume made with another postgresDatabase keeps "
-     "the old name: set postgresDatabase back (pulumi config get postgresDatabase), or "
-     "remove the volume (pulumi destroy) and run pulumi up again"),
-    ("28P01", re.compile(r"password authentication failed"),
-     "the password does not match. The image sets it only when it initialises an empty "
-     "volume, so a volume made by an earlier stack keeps the old one: remove the volume "
-     "(pulumi destroy, or docker volume rm aws2openstack-<env>-pgdata with the container "
-     "stopped) and run pulumi up again"),
-    ("28000", re.compile(r'role "[^"]*" does not exist|no pg_hba\.conf entry|'
-                         r"is not permitted to log in"),
-     "the server does not let this user log in. A volume made with another postgresUser "
-     "keeps the old user: set postgresUser back, or remove the volume (pulumi destroy) and "
-     "run pulumi up again"),
-    ("42501", re.compile(r"permission denied for database"),
-     "the user may not connect to this database: GRANT CONNECT ON DATABASE to it, or "
-     "remove the volume (pulumi destroy) and run pulumi up again"),
+    (
+        "3D000",
+        re.compile(r'database "[^"]*" does not exist'),
+        "the database does not exist on this server. The image creates it only when it "
+        "initialises an empty volume, so a volume made with another postgresDatabase keeps "
+        "the old name: set postgresDatabase back (pulumi config get postgresDatabase), or "
+        "remove the volume (pulumi destroy) and run pulumi up again",
+    ),
+    (
+        "28P01",
+        re.compile(r"password authentication failed"),
+        "the password does not match. The image sets it only when it initialises an empty "
+        "volume, so a volume made by an earlier stack keeps the old one: remove the volume "
+        "(pulumi destroy, or docker volume rm aws2openstack-<env>-pgdata with the container "
+        "stopped) and run pulumi up again",
+    ),
+    (
+        "28000",
+        re.compile(
+            r'role "[^"]*" does not exist|no pg_hba\.conf entry|'
+            r"is not permitted to log in"
+        ),
+        "the server does not let this user log in. A volume made with another postgresUser "
+        "keeps the old user: set postgresUser back, or remove the volume (pulumi destroy) and "
+        "run pulumi up again",
+    ),
+    (
+        "42501",
+        re.compile(r"permission denied for database"),
+        "the user may not connect to this database: GRANT CONNECT ON DATABASE to it, or "
+        "remove the volume (pulumi destroy) and run pulumi up again",
+    ),
 )
 
 
@@ -188,10 +204,16 @@ class Target:
         if not parsed.drivername.startswith(("postgresql", "postgres")):
             raise MigrationError(f"not a PostgreSQL URL (scheme {parsed.drivername!r})")
         if not (parsed.host and parsed.username and parsed.database):
-            raise MigrationError(f"the database URL {cls._describe(parsed)} lacks host, "
-                                 "user or database")
-        return cls(host=parsed.host, port=parsed.port or 5432, user=parsed.username,
-                   password=parsed.password or "", database=parsed.database)
+            raise MigrationError(
+                f"the database URL {cls._describe(parsed)} lacks host, user or database"
+            )
+        return cls(
+            host=parsed.host,
+            port=parsed.port or 5432,
+            user=parsed.username,
+            password=parsed.password or "",
+            database=parsed.database,
+        )
 
     @staticmethod
     def _describe(parsed: Any) -> str:
@@ -210,9 +232,14 @@ class Target:
     def sqlalchemy_url(self) -> str:
         import sqlalchemy as sa
 
-        url = sa.engine.URL.create("postgresql+psycopg", username=self.user,
-                                   password=self.password, host=self.host, port=self.port,
-                                   database=self.database)
+        url = sa.engine.URL.create(
+            "postgresql+psycopg",
+            username=self.user,
+            password=self.password,
+            host=self.host,
+            port=self.port,
+            database=self.database,
+        )
         return url.render_as_string(hide_password=False)
 
     def bounded_url(self, bounds: Bounds, lock_timeout: float | None = None) -> str:
@@ -227,8 +254,12 @@ class Target:
         lock_ms = round((bounds.lock_timeout if lock_timeout is None else lock_timeout) * 1000)
         statement_ms = round(bounds.statement_timeout * 1000)
         url = sa.engine.URL.create(
-            "postgresql+psycopg", username=self.user, password=self.password, host=self.host,
-            port=self.port, database=self.database,
+            "postgresql+psycopg",
+            username=self.user,
+            password=self.password,
+            host=self.host,
+            port=self.port,
+            database=self.database,
             query={
                 "connect_timeout": str(bounds.connect_timeout),
                 "options": f"-c lock_timeout={lock_ms} -c statement_timeout={statement_ms}",
@@ -249,16 +280,22 @@ def alembic_directory_problem(directory: Path) -> str | None:
     """What keeps ``directory`` from being an Alembic script directory, or ``None``."""
     if not directory.is_dir():
         return "no such directory"
-    missing = [name for name, present in (("env.py", (directory / "env.py").is_file()),
-                                          ("versions/", (directory / "versions").is_dir()))
-               if not present]
+    missing = [
+        name
+        for name, present in (
+            ("env.py", (directory / "env.py").is_file()),
+            ("versions/", (directory / "versions").is_dir()),
+        )
+        if not present
+    ]
     return f"no {' and no '.join(missing)}" if missing else None
 
 
 def migration_files(migrations_dir: Path) -> list[Path]:
     """``env.py`` and every file under ``versions/`` (compiled caches left out), sorted."""
     versions = sorted(
-        path for path in (migrations_dir / "versions").rglob("*")
+        path
+        for path in (migrations_dir / "versions").rglob("*")
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
     )
     return [migrations_dir / "env.py", *versions]
@@ -307,12 +344,20 @@ def wait_for_server(
     while attempt == 0 or deadline - clock() >= MIN_CONNECT_TIMEOUT_SECONDS:
         attempt += 1
         attempt_started = clock()
-        timeout = max(MIN_CONNECT_TIMEOUT_SECONDS,
-                      min(bounds.connect_timeout, int(deadline - attempt_started)))
+        timeout = max(
+            MIN_CONNECT_TIMEOUT_SECONDS,
+            min(bounds.connect_timeout, int(deadline - attempt_started)),
+        )
         try:
-            with psycopg.connect(host=target.host, port=target.port, user=target.user,
-                                 password=target.password, dbname=target.database,
-                                 connect_timeout=timeout, application_name=APPLICATION_NAME):
+            with psycopg.connect(
+                host=target.host,
+                port=target.port,
+                user=target.user,
+                password=target.password,
+                dbname=target.database,
+                connect_timeout=timeout,
+                application_name=APPLICATION_NAME,
+            ):
                 return attempt
         except psycopg.OperationalError as err:
             last = target.redact(" ".join(str(err).split()))
@@ -380,8 +425,9 @@ def database_url_env(script_location: str | Path, url: str) -> Iterator[None]:
             os.environ["DATABASE_URL"] = before
 
 
-def current_revision(target: Target, bounds: Bounds | None = None,
-                     lock_timeout: float | None = None) -> str | None:
+def current_revision(
+    target: Target, bounds: Bounds | None = None, lock_timeout: float | None = None
+) -> str | None:
     """The revision in ``alembic_version`` (``None`` for an unmigrated database)."""
     import sqlalchemy as sa
     from alembic.runtime.migration import MigrationContext
@@ -420,8 +466,9 @@ def _sqlstate(err: BaseException) -> str | None:
     return None
 
 
-def upgrade_to_head(script_location: str | Path, target: Target,
-                    bounds: Bounds | None = None) -> str | None:
+def upgrade_to_head(
+    script_location: str | Path, target: Target, bounds: Bounds | None = None
+) -> str | None:
     """Run ``alembic upgrade head``; return the revision the database is then at."""
     from alembic import command
 
@@ -446,9 +493,9 @@ def upgrade_to_head(script_location: str | Path, target: Target,
                 f"{where} gave up in revision {failed} after waiting {bounds.lock_timeout:g} s "
                 f"(lock_timeout) for a lock that another session holds on a table it changes "
                 f"or on alembic_version; {state}. Fix: find that session with psql "
-                f"\"$DATABASE_URL\" -c \"SELECT pid, state, xact_start, query FROM "
+                f'"$DATABASE_URL" -c "SELECT pid, state, xact_start, query FROM '
                 f"pg_stat_activity WHERE datname = '{target.database}' AND pid <> "
-                f"pg_backend_pid()\", let it finish or end it (SELECT "
+                f'pg_backend_pid()", let it finish or end it (SELECT '
                 f"pg_terminate_backend(<pid>)), then run pulumi up again. {detail}"
             ) from None
         if sqlstate == _QUERY_CANCELED:
@@ -497,8 +544,11 @@ class SchemaMigrationProvider(ResourceProvider):
         location = news.get("script_location")
         problem = alembic_directory_problem(Path(location)) if location else "no directory"
         if problem:
-            failures.append(CheckFailure(
-                "script_location", f"{location!r} is not an Alembic directory ({problem})"))
+            failures.append(
+                CheckFailure(
+                    "script_location", f"{location!r} is not an Alembic directory ({problem})"
+                )
+            )
         url = _url(news)
         if isinstance(url, str) and "://" in url and _redacted_target(url) is None:
             failures.append(CheckFailure("database_url", "not a PostgreSQL URL"))
@@ -509,8 +559,12 @@ class SchemaMigrationProvider(ResourceProvider):
         target = _redacted_target(_url(news))
         database_changed = target is None or target != olds.get("target")
         scripts_changed = news.get("migrations_hash") != olds.get("migrations_hash")
-        return DiffResult(changes=database_changed or scripts_changed, replaces=[], stables=[],
-                          delete_before_replace=False)
+        return DiffResult(
+            changes=database_changed or scripts_changed,
+            replaces=[],
+            stables=[],
+            delete_before_replace=False,
+        )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outs = _migrate(props)
@@ -547,4 +601,3 @@ class SchemaMigration(pulumi.dynamic.Resource, module="testenv", name="SchemaMig
             },
             opts,
         )
-

@@ -305,9 +305,7 @@ def select_tables(names: list[str] | None) -> tuple[TableSpec, ...]:
         return TABLES
     unknown = [n for n in names if n not in TABLES_BY_NAME]
     if unknown:
-        raise KeyError(
-            f"unknown table {unknown[0]!r}; the tables are: {', '.join(TABLES_BY_NAME)}"
-        )
+        raise KeyError(f"unknown table {unknown[0]!r}; the tables are: {', '.join(TABLES_BY_NAME)}")
     wanted = set(names)
     return tuple(t for t in TABLES if t.name in wanted)
 

@@ -51,9 +51,7 @@ class RowChecker:
             c.name: [] for c in spec.columns if c.values.unique
         }
 
-    def check(
-        self, where: str, batches: Iterable[pa.RecordBatch], period: TimeRange | None
-    ) -> int:
+    def check(self, where: str, batches: Iterable[pa.RecordBatch], period: TimeRange | None) -> int:
         """Check ``batches`` (rows of a partition with time range ``period``); their row count."""
         rows = 0
         for batch in batches:

@@ -349,9 +349,7 @@ def generate(
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging.remove_stale(out_dir.parent, out_dir.name)
-        staging_dir = Path(
-            tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent)
-        )
+        staging_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     except OSError as err:
         raise BadArgument(
             "out_dir",

@@ -43,7 +43,7 @@ def sqlalchemy_url(url: str) -> str:
     """``url`` with the psycopg 3 driver when it names none."""
     for plain in ("postgresql://", "postgres://"):
         if url.startswith(plain):
-            return "postgresql+psycopg://" + url[len(plain):]
+            return "postgresql+psycopg://" + url[len(plain) :]
     return url
 
 

@@ -66,8 +66,9 @@ def hive_ddl(table: dict[str, Any], root: Path) -> str:
     return ddl
 
 
-def spark_counts(root: Path, glue: dict[str, zoo.base.GlueTable],
-                 hive_parquet: bool = False) -> dict[str, str]:
+def spark_counts(
+    root: Path, glue: dict[str, zoo.base.GlueTable], hive_parquet: bool = False
+) -> dict[str, str]:
     """``hive_parquet``: read Parquet through Hive's ParquetHiveSerDe instead of letting
     Spark swap in its own Parquet reader (spark.sql.hive.convertMetastoreParquet)."""
     from pyspark.sql import SparkSession
@@ -101,8 +102,10 @@ def spark_counts(root: Path, glue: dict[str, zoo.base.GlueTable],
                     for k, v in zip(table["PartitionKeys"], part["Values"], strict=True)
                 )
                 location = local(part["StorageDescriptor"]["Location"], root)
-                spark.sql(f"ALTER TABLE {_quote(table['Name'])} ADD PARTITION ({spec}) "
-                          f"LOCATION '{location}'")
+                spark.sql(
+                    f"ALTER TABLE {_quote(table['Name'])} ADD PARTITION ({spec}) "
+                    f"LOCATION '{location}'"
+                )
             rows = spark.sql(f"SELECT * FROM {_quote(table['Name'])}").collect()
             # RegexSerDe and the text SerDes give NULLs, not errors, for what they cannot
             # parse: count the rows whose every column is NULL too.
@@ -120,8 +123,9 @@ def _cause(text: str) -> str:
     return (causes[-1] if causes else text.strip().splitlines()[0])[:200]
 
 
-def duckdb_counts(root: Path, written: dict[str, zoo.Written],
-                  glue: dict[str, zoo.base.GlueTable]) -> dict[str, str]:
+def duckdb_counts(
+    root: Path, written: dict[str, zoo.Written], glue: dict[str, zoo.base.GlueTable]
+) -> dict[str, str]:
     import duckdb
     import duckdb_extension_avro
     import duckdb_extension_delta
@@ -136,11 +140,14 @@ def duckdb_counts(root: Path, written: dict[str, zoo.Written],
         return [str(root / f.key) for f in written[name].files if f.key.endswith(suffix)]
 
     def regex_rows() -> str:
-        pattern = glue["regex_logs"].table_input["StorageDescriptor"]["SerdeInfo"][
-            "Parameters"]["input.regex"]
-        return (f"SELECT * FROM read_csv({files('regex_logs', '.log.gz')}, header=false, "
-                "delim=chr(1), quote='', columns={'line': 'VARCHAR'}) "
-                f"WHERE regexp_full_match(line, '{pattern.replace(chr(39), chr(39) * 2)}')")
+        pattern = glue["regex_logs"].table_input["StorageDescriptor"]["SerdeInfo"]["Parameters"][
+            "input.regex"
+        ]
+        return (
+            f"SELECT * FROM read_csv({files('regex_logs', '.log.gz')}, header=false, "
+            "delim=chr(1), quote='', columns={'line': 'VARCHAR'}) "
+            f"WHERE regexp_full_match(line, '{pattern.replace(chr(39), chr(39) * 2)}')"
+        )
 
     tsv_columns = {n: t.upper().replace("STRING", "VARCHAR") for n, t in zoo.tsv.COLUMNS}
     queries = {
@@ -149,13 +156,13 @@ def duckdb_counts(root: Path, written: dict[str, zoo.Written],
         "json_gzip_hive": f"SELECT * FROM read_json({files('json_gzip_hive', '.json.gz')})",
         "csv_header": f"SELECT * FROM read_csv({files('csv_header', '.csv')}, header=true)",
         "tsv": f"SELECT * FROM read_csv({files('tsv', '.tsv')}, delim='\t', header=false, "
-               f"columns={tsv_columns})",
+        f"columns={tsv_columns})",
         "regex_logs": regex_rows(),
         "parquet_nested": f"SELECT * FROM read_parquet({files('parquet_nested', '.parquet')})",
         "partition_projection": "SELECT * FROM read_parquet("
         f"'{root}/{written['partition_projection'].prefix}/*/*.parquet', hive_partitioning=true)",
         "schema_drift": f"SELECT * FROM read_json({files('schema_drift', '.json')}, "
-                        "union_by_name=true)",
+        "union_by_name=true)",
         "crawler_csv": f"SELECT * FROM read_csv({files('crawler_csv', '.csv')}, header=true)",
         "wide_table": f"SELECT * FROM read_parquet({files('wide_table', '.parquet')})",
         "quoted_columns": f"SELECT * FROM read_parquet({files('quoted_columns', '.parquet')})",
@@ -219,4 +226,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-

@@ -76,7 +76,12 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="athena_view", detected_format="VIEW", is_iceberg=False, rows=None,
-        notes=("Athena view: SQL must be translated for the target engine",
-               f"depends on table {BASE_TABLE}"),
+        kind="athena_view",
+        detected_format="VIEW",
+        is_iceberg=False,
+        rows=None,
+        notes=(
+            "Athena view: SQL must be translated for the target engine",
+            f"depends on table {BASE_TABLE}",
+        ),
     )

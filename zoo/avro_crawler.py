@@ -40,8 +40,13 @@ SCHEMA: dict[str, Any] = {
 }
 # The Hive types AvroSerDe derives from SCHEMA (a crawler writes the same).
 COLUMNS = [
-    ("id", "bigint"), ("name", "string"), ("status", "string"), ("amount", "double"),
-    ("qty", "int"), ("ts", "timestamp"), ("note", "string"),
+    ("id", "bigint"),
+    ("name", "string"),
+    ("status", "string"),
+    ("amount", "double"),
+    ("qty", "int"),
+    ("ts", "timestamp"),
+    ("note", "string"),
 ]
 PARTITION_KEYS = [("dt", "string")]
 PARTITIONS = 2
@@ -86,7 +91,11 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 def _descriptor(location: str, parameters: dict[str, str]) -> dict[str, Any]:
     return base.storage_descriptor(
-        location, COLUMNS, INPUT_FORMAT, OUTPUT_FORMAT, SERDE,
+        location,
+        COLUMNS,
+        INPUT_FORMAT,
+        OUTPUT_FORMAT,
+        SERDE,
         {"avro.schema.literal": json.dumps(SCHEMA, separators=(",", ":"))},
         parameters=parameters,
     )
@@ -95,9 +104,7 @@ def _descriptor(location: str, parameters: dict[str, str]) -> dict[str, Any]:
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
     parameters = base.crawler_parameters(written, "avro", "none", CRAWLER)
     descriptor = _descriptor(base.table_location(bucket, written), parameters)
-    table = base.external_table(
-        name, descriptor, parameters, PARTITION_KEYS, by_crawler=True
-    )
+    table = base.external_table(name, descriptor, parameters, PARTITION_KEYS, by_crawler=True)
     partitions = []
     for part in base.hive_partitions(bucket, written, descriptor, {}):
         own = base.Written(
@@ -117,6 +124,8 @@ def expected(written: base.Written) -> base.Expected:
         detected_format="AVRO",
         is_iceberg=False,
         rows=written.rows,
-        notes=("Avro: needs conversion to Parquet or Iceberg",
-               "crawler-made table: schema and counts as of the last crawl"),
+        notes=(
+            "Avro: needs conversion to Parquet or Iceberg",
+            "crawler-made table: schema and counts as of the last crawl",
+        ),
     )

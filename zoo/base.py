@@ -179,7 +179,11 @@ def text_table(
 ) -> GlueTable:
     """The Glue table of delimited text read by ``serde`` (TextInputFormat)."""
     descriptor = storage_descriptor(
-        table_location(bucket, written), columns, TEXT_INPUT, TEXT_OUTPUT, serde,
+        table_location(bucket, written),
+        columns,
+        TEXT_INPUT,
+        TEXT_OUTPUT,
+        serde,
         serde_parameters,
     )
     return GlueTable(external_table(name, descriptor, dict(parameters)))
@@ -249,8 +253,11 @@ def hive_partitions(
         if columns_of and key in columns_of:
             part["Columns"] = columns(columns_of[key])
         partitions.append(
-            {"Values": list(values.values()), "StorageDescriptor": part,
-             "Parameters": dict(parameters)}
+            {
+                "Values": list(values.values()),
+                "StorageDescriptor": part,
+                "Parameters": dict(parameters),
+            }
         )
     return partitions
 

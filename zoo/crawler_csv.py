@@ -18,8 +18,12 @@ COLUMNS = [("id", "bigint"), ("name", "string"), ("status", "string"), ("amount"
 # A crawler names partition keys partition_0, partition_1, ... for folders without "key=".
 PARTITION_KEYS = [("partition_0", "string")]
 PARTITIONS = 2
-CSV_PARAMETERS = {"delimiter": ",", "skip.header.line.count": "1", "columnsOrdered": "true",
-                  "areColumnsQuoted": "false"}
+CSV_PARAMETERS = {
+    "delimiter": ",",
+    "skip.header.line.count": "1",
+    "columnsOrdered": "true",
+    "areColumnsQuoted": "false",
+}
 
 
 def tables(seed: int, table_prefix: str, rows: int) -> dict[str, pa.Table]:
@@ -52,7 +56,12 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 def _descriptor(location: str, parameters: dict[str, str]) -> dict[str, Any]:
     return base.storage_descriptor(
-        location, COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT, SERDE, {"field.delim": ","},
+        location,
+        COLUMNS,
+        base.TEXT_INPUT,
+        base.TEXT_OUTPUT,
+        SERDE,
+        {"field.delim": ","},
         parameters=parameters,
     )
 
@@ -64,24 +73,33 @@ def _parameters(written: base.Written) -> dict[str, str]:
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
     parameters = _parameters(written)
     table = base.external_table(
-        name, _descriptor(base.table_location(bucket, written), parameters), parameters,
-        PARTITION_KEYS, by_crawler=True,
+        name,
+        _descriptor(base.table_location(bucket, written), parameters),
+        parameters,
+        PARTITION_KEYS,
+        by_crawler=True,
     )
     partitions = []
     for f in written.files:
         folder = f.partition["partition_0"]
         own = _parameters(base.Written(written.prefix, (f,)))
         location = f"s3://{bucket}/{written.prefix}/{folder}/"
-        partitions.append({"Values": [folder], "StorageDescriptor": _descriptor(location, own),
-                           "Parameters": own})
+        partitions.append(
+            {"Values": [folder], "StorageDescriptor": _descriptor(location, own), "Parameters": own}
+        )
     return base.GlueTable(table, partitions)
 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="crawler_csv", detected_format="CSV", is_iceberg=False, rows=written.rows,
-        notes=("CSV text: needs conversion to Parquet or Iceberg",
-               "crawler-made table: schema and counts as of the last crawl",
-               "partition keys named partition_0 by the crawler (folders without key=)",
-               "skip.header.line.count=1: Spark ignores it and returns the header as a row"),
+        kind="crawler_csv",
+        detected_format="CSV",
+        is_iceberg=False,
+        rows=written.rows,
+        notes=(
+            "CSV text: needs conversion to Parquet or Iceberg",
+            "crawler-made table: schema and counts as of the last crawl",
+            "partition keys named partition_0 by the crawler (folders without key=)",
+            "skip.header.line.count=1: Spark ignores it and returns the header as a row",
+        ),
     )

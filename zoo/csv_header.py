@@ -18,8 +18,13 @@ from zoo import base
 TABLE = "csv_header"
 SERDE = "org.apache.hadoop.hive.serde2.OpenCSVSerde"
 SERDE_PARAMETERS = {"separatorChar": ",", "quoteChar": '"', "escapeChar": "\\"}
-COLUMNS = [("id", "string"), ("name", "string"), ("status", "string"), ("amount", "string"),
-           ("ts", "string")]
+COLUMNS = [
+    ("id", "string"),
+    ("name", "string"),
+    ("status", "string"),
+    ("amount", "string"),
+    ("ts", "string"),
+]
 
 
 def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
@@ -51,8 +56,13 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="csv_header", detected_format="CSV", is_iceberg=False, rows=written.rows,
-        notes=("CSV text: needs conversion to Parquet or Iceberg",
-               "skip.header.line.count=1: Spark ignores it and returns the header as a row",
-               "OpenCSVSerde: every column is string"),
+        kind="csv_header",
+        detected_format="CSV",
+        is_iceberg=False,
+        rows=written.rows,
+        notes=(
+            "CSV text: needs conversion to Parquet or Iceberg",
+            "skip.header.line.count=1: Spark ignores it and returns the header as a row",
+            "OpenCSVSerde: every column is string",
+        ),
     )

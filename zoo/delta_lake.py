@@ -33,8 +33,8 @@ COMMITS = 2
 _LOG = "_delta_log"
 # The clock the log shows: one second per reading from midnight after the reference date.
 _CLOCK_START_MS = int(
-    dt.datetime.combine(base.REFERENCE_DATE + dt.timedelta(days=1), dt.time(), dt.UTC)
-    .timestamp() * 1000
+    dt.datetime.combine(base.REFERENCE_DATE + dt.timedelta(days=1), dt.time(), dt.UTC).timestamp()
+    * 1000
 )
 
 
@@ -50,8 +50,10 @@ def batches(seed: int, table_prefix: str, rows: int) -> list[pa.Table]:
                     "name": pa.array([r["name"] for r in sample], pa.string()),
                     "amount": pa.array([float(r["amount"]) for r in sample], pa.float64()),
                     # UTC-adjusted: Delta's timestamp type is an instant.
-                    "ts": pa.array([r["ts"].replace(tzinfo=dt.UTC) for r in sample],
-                                   pa.timestamp("us", tz="UTC")),
+                    "ts": pa.array(
+                        [r["ts"].replace(tzinfo=dt.UTC) for r in sample],
+                        pa.timestamp("us", tz="UTC"),
+                    ),
                 }
             )
         )
@@ -59,8 +61,9 @@ def batches(seed: int, table_prefix: str, rows: int) -> list[pa.Table]:
     return out
 
 
-def _normalised_action(action: dict[str, Any], clock: list[int], ids: Any,
-                       renames: dict[str, str]) -> dict[str, Any]:
+def _normalised_action(
+    action: dict[str, Any], clock: list[int], ids: Any, renames: dict[str, str]
+) -> dict[str, Any]:
     def tick() -> int:
         clock[0] += 1000
         return clock[0]
@@ -76,14 +79,17 @@ def _normalised_action(action: dict[str, Any], clock: list[int], ids: Any,
     if "add" in action:
         add = action["add"]
         old = add["path"]
-        new = f"part-{len(renames):05d}-{uuid.UUID(bytes=ids.bytes(16), version=4)}-c000" \
-              f".snappy.parquet"
+        new = (
+            f"part-{len(renames):05d}-{uuid.UUID(bytes=ids.bytes(16), version=4)}-c000"
+            f".snappy.parquet"
+        )
         renames[old] = new
         add["path"] = new
         add["modificationTime"] = tick()
         if add.get("stats"):
-            add["stats"] = json.dumps(json.loads(add["stats"]), sort_keys=True,
-                                      separators=(",", ":"))
+            add["stats"] = json.dumps(
+                json.loads(add["stats"]), sort_keys=True, separators=(",", ":")
+            )
     return action
 
 
@@ -113,14 +119,17 @@ def write_table(root: Path, table_prefix: str, rows: int, seed: int) -> DeltaTab
 
 
 def written_files(root: Path, table_prefix: str, table: DeltaTable) -> base.Written:
-    rows_of = {a["path"]: a["num_records"] for a in
-               pa.table(table.get_add_actions(flatten=True)).to_pylist()}
+    rows_of = {
+        a["path"]: a["num_records"]
+        for a in pa.table(table.get_add_actions(flatten=True)).to_pylist()
+    }
     files = []
     for path in sorted((root / table_prefix).rglob("*")):
         if path.is_file():
             relative = str(path.relative_to(root / table_prefix))
-            files.append(base.file_record(root, str(path.relative_to(root)),
-                                          rows_of.get(relative, 0)))
+            files.append(
+                base.file_record(root, str(path.relative_to(root)), rows_of.get(relative, 0))
+            )
     return base.Written(table_prefix, tuple(files), {"version": table.version()})
 
 
@@ -131,10 +140,12 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
     location = base.table_location(bucket, written)
     descriptor = base.storage_descriptor(
-        location, [("col", "array<string>")],
+        location,
+        [("col", "array<string>")],
         # What Athena's CREATE EXTERNAL TABLE without ROW FORMAT stores: the documented
         # way to register a Delta table for Athena's native Delta reader.
-        base.TEXT_INPUT, base.TEXT_OUTPUT,
+        base.TEXT_INPUT,
+        base.TEXT_OUTPUT,
         "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
         {"serialization.format": "1", "path": location},
     )
@@ -144,8 +155,13 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="delta_lake", detected_format="DELTA", is_iceberg=False, rows=written.rows,
-        notes=("Delta Lake: the schema is in the Delta log, not in Glue (placeholder column"
-               " col array<string>)",
-               "Delta Lake: convert to Iceberg (or read through a Delta connector)"),
+        kind="delta_lake",
+        detected_format="DELTA",
+        is_iceberg=False,
+        rows=written.rows,
+        notes=(
+            "Delta Lake: the schema is in the Delta log, not in Glue (placeholder column"
+            " col array<string>)",
+            "Delta Lake: convert to Iceberg (or read through a Delta connector)",
+        ),
     )

@@ -37,7 +37,11 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
     location = f"s3://{bucket}/{written.prefix}/{MANIFEST.rsplit('/', 1)[0]}/"
     descriptor = base.storage_descriptor(
-        location, COLUMNS, INPUT_FORMAT, base.TEXT_OUTPUT, base.PARQUET_SERDE,
+        location,
+        COLUMNS,
+        INPUT_FORMAT,
+        base.TEXT_OUTPUT,
+        base.PARQUET_SERDE,
         {"serialization.format": "1"},
     )
     return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
@@ -45,7 +49,12 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="delta_symlink", detected_format="DELTA", is_iceberg=False, rows=written.rows,
-        notes=("Delta Lake through a symlink manifest: stale once the table changes",
-               "SymlinkTextInputFormat: tools that classify by InputFormat call this UNKNOWN"),
+        kind="delta_symlink",
+        detected_format="DELTA",
+        is_iceberg=False,
+        rows=written.rows,
+        notes=(
+            "Delta Lake through a symlink manifest: stale once the table changes",
+            "SymlinkTextInputFormat: tools that classify by InputFormat call this UNKNOWN",
+        ),
     )

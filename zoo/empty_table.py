@@ -21,6 +21,9 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="empty_table", detected_format="PARQUET", is_iceberg=False, rows=0,
+        kind="empty_table",
+        detected_format="PARQUET",
+        is_iceberg=False,
+        rows=0,
         notes=("location has no objects",),
     )

@@ -20,8 +20,14 @@ from datagen.iceberg import mirror_properties, pinned_pyiceberg
 from zoo import base
 
 # Iceberg type -> Glue column type, for the types the zoo's Iceberg tables use.
-GLUE_TYPES = {"long": "bigint", "string": "string", "double": "double", "date": "date",
-              "int": "int", "timestamp": "timestamp"}
+GLUE_TYPES = {
+    "long": "bigint",
+    "string": "string",
+    "double": "double",
+    "date": "date",
+    "int": "int",
+    "timestamp": "timestamp",
+}
 
 
 @contextmanager
@@ -80,10 +86,14 @@ def glue_table(name: str, written: base.Written) -> base.GlueTable:
         {
             "Name": name,
             "TableType": "EXTERNAL_TABLE",
-            "Parameters": {"table_type": "ICEBERG", "metadata_location":
-                           facts["metadata_location"]},
-            "StorageDescriptor": {"Location": facts["table_location"],
-                                  "Columns": base.columns(facts["columns"])},
+            "Parameters": {
+                "table_type": "ICEBERG",
+                "metadata_location": facts["metadata_location"],
+            },
+            "StorageDescriptor": {
+                "Location": facts["table_location"],
+                "Columns": base.columns(facts["columns"]),
+            },
             "PartitionKeys": [],
         }
     )

@@ -38,7 +38,10 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="iceberg_v1", detected_format="ICEBERG", is_iceberg=True, rows=written.rows,
+        kind="iceberg_v1",
+        detected_format="ICEBERG",
+        is_iceberg=True,
+        rows=written.rows,
         iceberg_format_version=1,
         notes=("Iceberg v1: upgrade to v2 for row-level deletes",),
     )

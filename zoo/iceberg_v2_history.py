@@ -36,8 +36,7 @@ def batches(seed: int, table_prefix: str, rows: int) -> list[pa.Table]:
     days = base.days(3)
     counts = base.split(rows, 3)
     out, start = [], 0
-    for index, (day, count) in enumerate(zip([*days, days[0]], [*counts, counts[0]],
-                                             strict=True)):
+    for index, (day, count) in enumerate(zip([*days, days[0]], [*counts, counts[0]], strict=True)):
         sample = base.sample_rows(generator, count, day)
         columns = {
             "id": pa.array(range(start + 1, start + count + 1), pa.int64()),
@@ -46,8 +45,7 @@ def batches(seed: int, table_prefix: str, rows: int) -> list[pa.Table]:
             "day": pa.array([day] * count, pa.date32()),
         }
         if index >= 2:
-            columns["email"] = pa.array([f"{r['name']}@example.com" for r in sample],
-                                        pa.string())
+            columns["email"] = pa.array([f"{r['name']}@example.com" for r in sample], pa.string())
         out.append(pa.table(columns))
         start += count
     return out
@@ -56,7 +54,12 @@ def batches(seed: int, table_prefix: str, rows: int) -> list[pa.Table]:
 def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
     first, second, third, replacement = batches(seed, table_prefix, rows)
     with iceberg_tables.new_table(
-        root, table_prefix, seed, location, schema=SCHEMA, partition_spec=SPEC,
+        root,
+        table_prefix,
+        seed,
+        location,
+        schema=SCHEMA,
+        partition_spec=SPEC,
         # A copy: pyiceberg pops format-version out of the dict it is given.
         properties=dict(PROPERTIES),
     ) as table:
@@ -69,8 +72,9 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
             update.remove_field("day")
             update.add_identity("name")
         table.append(third)
-        table.overwrite(replacement, overwrite_filter=EqualTo("day", first["day"][0].as_py()
-                                                             .isoformat()))
+        table.overwrite(
+            replacement, overwrite_filter=EqualTo("day", first["day"][0].as_py().isoformat())
+        )
         return iceberg_tables.written_table(root, table_prefix, table)
 
 
@@ -87,12 +91,14 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="iceberg_v2_history", detected_format="ICEBERG", is_iceberg=True,
-        rows=written.rows, iceberg_format_version=2,
-        notes=(f"{written.facts['snapshots']} snapshots: time travel and snapshot expiry"
-               " to plan",
-               "schema evolved (added column) and partition spec changed: older data files"
-               " use the old spec"),
+        kind="iceberg_v2_history",
+        detected_format="ICEBERG",
+        is_iceberg=True,
+        rows=written.rows,
+        iceberg_format_version=2,
+        notes=(
+            f"{written.facts['snapshots']} snapshots: time travel and snapshot expiry to plan",
+            "schema evolved (added column) and partition spec changed: older data files"
+            " use the old spec",
+        ),
     )
-
-

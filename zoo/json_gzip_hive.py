@@ -38,8 +38,13 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 def _descriptor(location: str) -> dict[str, Any]:
     return base.storage_descriptor(
-        location, COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT, SERDE,
-        {"serialization.format": "1"}, compressed=True,
+        location,
+        COLUMNS,
+        base.TEXT_INPUT,
+        base.TEXT_OUTPUT,
+        SERDE,
+        {"serialization.format": "1"},
+        compressed=True,
     )
 
 
@@ -52,7 +57,12 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="json_gzip_hive", detected_format="JSON", is_iceberg=False, rows=written.rows,
-        notes=("JSON text (gzip): needs conversion to Parquet or Iceberg",
-               "gzip files cannot be split: one reader per file"),
+        kind="json_gzip_hive",
+        detected_format="JSON",
+        is_iceberg=False,
+        rows=written.rows,
+        notes=(
+            "JSON text (gzip): needs conversion to Parquet or Iceberg",
+            "gzip files cannot be split: one reader per file",
+        ),
     )

@@ -16,8 +16,12 @@ TABLE = "json_openx"
 SERDE = "org.openx.data.jsonserde.JsonSerDe"
 SERDE_PARAMETERS = {"ignore.malformed.json": "FALSE", "case.insensitive": "TRUE"}
 COLUMNS = [
-    ("id", "bigint"), ("name", "string"), ("status", "string"), ("amount", "double"),
-    ("tags", "array<string>"), ("ts", "string"),
+    ("id", "bigint"),
+    ("name", "string"),
+    ("status", "string"),
+    ("amount", "double"),
+    ("tags", "array<string>"),
+    ("ts", "string"),
 ]
 
 
@@ -51,15 +55,24 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
     descriptor = base.storage_descriptor(
-        base.table_location(bucket, written), COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT,
-        SERDE, SERDE_PARAMETERS,
+        base.table_location(bucket, written),
+        COLUMNS,
+        base.TEXT_INPUT,
+        base.TEXT_OUTPUT,
+        SERDE,
+        SERDE_PARAMETERS,
     )
     return base.GlueTable(base.external_table(name, descriptor, {"classification": "json"}))
 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="json_openx", detected_format="JSON", is_iceberg=False, rows=written.rows,
-        notes=("JSON text: needs conversion to Parquet or Iceberg",
-               "OpenX JSON SerDe: Athena documents non-deterministic results; prefer Hive JSON"),
+        kind="json_openx",
+        detected_format="JSON",
+        is_iceberg=False,
+        rows=written.rows,
+        notes=(
+            "JSON text: needs conversion to Parquet or Iceberg",
+            "OpenX JSON SerDe: Athena documents non-deterministic results; prefer Hive JSON",
+        ),
     )

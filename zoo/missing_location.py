@@ -28,6 +28,9 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="missing_location", detected_format="PARQUET", is_iceberg=False, rows=0,
+        kind="missing_location",
+        detected_format="PARQUET",
+        is_iceberg=False,
+        rows=0,
         notes=("location does not exist: its bucket is gone",),
     )

@@ -85,7 +85,11 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 def parquet_descriptor(location: str, columns: Sequence[tuple[str, str]]) -> dict[str, Any]:
     return base.storage_descriptor(
-        location, columns, base.PARQUET_INPUT, base.PARQUET_OUTPUT, base.PARQUET_SERDE,
+        location,
+        columns,
+        base.PARQUET_INPUT,
+        base.PARQUET_OUTPUT,
+        base.PARQUET_SERDE,
         {"serialization.format": "1"},
     )
 
@@ -96,8 +100,12 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="parquet_nested", detected_format="PARQUET", is_iceberg=False, rows=written.rows,
-        notes=("nested columns (struct, map, array<struct>): check the target engine's types",
-               "INT64 timestamps: Hive's ParquetHiveSerDe (Spark with Hive SerDes) cannot read"
-               " them"),
+        kind="parquet_nested",
+        detected_format="PARQUET",
+        is_iceberg=False,
+        rows=written.rows,
+        notes=(
+            "nested columns (struct, map, array<struct>): check the target engine's types",
+            "INT64 timestamps: Hive's ParquetHiveSerDe (Spark with Hive SerDes) cannot read them",
+        ),
     )

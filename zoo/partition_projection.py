@@ -20,8 +20,6 @@ PARTITION_KEYS = [("dt", "string")]
 PARTITIONS = 3
 
 
-
-
 def tables(seed: int, table_prefix: str, rows: int) -> dict[str, pa.Table]:
     generator = base.rng(seed, table_prefix)
     out, start = {}, 0
@@ -68,8 +66,12 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="partition_projection", detected_format="PARQUET", is_iceberg=False,
+        kind="partition_projection",
+        detected_format="PARQUET",
+        is_iceberg=False,
         rows=written.rows,
-        notes=("partition projection: no partitions in Glue",
-               "engines other than Athena see no partitions unless they are registered"),
+        notes=(
+            "partition projection: no partitions in Glue",
+            "engines other than Athena see no partitions unless they are registered",
+        ),
     )

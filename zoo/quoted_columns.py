@@ -17,11 +17,16 @@ from zoo import base, parquet_nested
 
 TABLE = "quoted_columns"
 COLUMNS = [
-    ("select", "bigint"), ("from", "string"), ("order", "int"), ("unit price", "double"),
-    ("order-id", "string"), ("a.b", "string"), ("1st_place", "string"), ("größe", "string"),
+    ("select", "bigint"),
+    ("from", "string"),
+    ("order", "int"),
+    ("unit price", "double"),
+    ("order-id", "string"),
+    ("a.b", "string"),
+    ("1st_place", "string"),
+    ("größe", "string"),
 ]
-_ARROW = {"bigint": pa.int64(), "string": pa.string(), "int": pa.int32(),
-          "double": pa.float64()}
+_ARROW = {"bigint": pa.int64(), "string": pa.string(), "int": pa.int32(), "double": pa.float64()}
 
 
 def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
@@ -48,7 +53,11 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="quoted_columns", detected_format="PARQUET", is_iceberg=False, rows=written.rows,
-        notes=("column names need quoting: reserved words, space, dash, dot, leading digit,"
-               " non-ASCII",),
+        kind="quoted_columns",
+        detected_format="PARQUET",
+        is_iceberg=False,
+        rows=written.rows,
+        notes=(
+            "column names need quoting: reserved words, space, dash, dot, leading digit, non-ASCII",
+        ),
     )

@@ -18,17 +18,28 @@ TABLE = "alb_access_logs"
 SERDE = "org.apache.hadoop.hive.serde2.RegexSerDe"
 # Java and Python read this regex alike (no possessive quantifiers, no named groups).
 INPUT_REGEX = (
-    r'([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*):([0-9]*) ([^ ]*)[:-]([0-9]*) ([-.0-9]*) ([-.0-9]*) '
+    r"([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*):([0-9]*) ([^ ]*)[:-]([0-9]*) ([-.0-9]*) ([-.0-9]*) "
     r'([-.0-9]*) (|[-0-9]*) (-|[-0-9]*) ([-0-9]*) ([-0-9]*) "([^ ]*) (.*) (- |[^ ]*)" '
     r'"([^"]*)"'
 )
 COLUMNS = [
-    ("type", "string"), ("time", "string"), ("elb", "string"), ("client_ip", "string"),
-    ("client_port", "int"), ("target_ip", "string"), ("target_port", "int"),
-    ("request_processing_time", "double"), ("target_processing_time", "double"),
-    ("response_processing_time", "double"), ("elb_status_code", "int"),
-    ("target_status_code", "string"), ("received_bytes", "bigint"), ("sent_bytes", "bigint"),
-    ("request_verb", "string"), ("request_url", "string"), ("request_proto", "string"),
+    ("type", "string"),
+    ("time", "string"),
+    ("elb", "string"),
+    ("client_ip", "string"),
+    ("client_port", "int"),
+    ("target_ip", "string"),
+    ("target_port", "int"),
+    ("request_processing_time", "double"),
+    ("target_processing_time", "double"),
+    ("response_processing_time", "double"),
+    ("elb_status_code", "int"),
+    ("target_status_code", "string"),
+    ("received_bytes", "bigint"),
+    ("sent_bytes", "bigint"),
+    ("request_verb", "string"),
+    ("request_url", "string"),
+    ("request_proto", "string"),
     ("user_agent", "string"),
 ]
 PARTITION_KEYS = [("day", "string")]
@@ -73,8 +84,13 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
     descriptor = base.storage_descriptor(
-        base.table_location(bucket, written), COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT,
-        SERDE, {"serialization.format": "1", "input.regex": INPUT_REGEX}, compressed=True,
+        base.table_location(bucket, written),
+        COLUMNS,
+        base.TEXT_INPUT,
+        base.TEXT_OUTPUT,
+        SERDE,
+        {"serialization.format": "1", "input.regex": INPUT_REGEX},
+        compressed=True,
     )
     # No classification: Athena's documented DDL for ALB logs sets no table properties.
     table = base.external_table(name, descriptor, {}, PARTITION_KEYS)
@@ -83,7 +99,12 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="regex_logs", detected_format="REGEX_TEXT", is_iceberg=False, rows=written.rows,
-        notes=("RegexSerDe text logs: the schema lives in input.regex; rewrite to Parquet",
-               "gzip files cannot be split: one reader per file"),
+        kind="regex_logs",
+        detected_format="REGEX_TEXT",
+        is_iceberg=False,
+        rows=written.rows,
+        notes=(
+            "RegexSerDe text logs: the schema lives in input.regex; rewrite to Parquet",
+            "gzip files cannot be split: one reader per file",
+        ),
     )

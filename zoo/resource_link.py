@@ -30,13 +30,18 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
     return base.GlueTable(
-        {"Name": name,
-         "TargetTable": {"DatabaseName": target_database(database), "Name": TARGET_TABLE}}
+        {
+            "Name": name,
+            "TargetTable": {"DatabaseName": target_database(database), "Name": TARGET_TABLE},
+        }
     )
 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="resource_link", detected_format="RESOURCE_LINK", is_iceberg=False, rows=None,
+        kind="resource_link",
+        detected_format="RESOURCE_LINK",
+        is_iceberg=False,
+        rows=None,
         notes=("resource link: assess the target table, not the link",),
     )

@@ -38,7 +38,8 @@ def objects(seed: int, table_prefix: str, rows: int) -> dict[str, list[dict[str,
             full = {
                 "id": start + i + 1,
                 "name": r["name"],
-                "amount": int(r["amount"]) if dict(columns).get("amount") == "bigint"
+                "amount": int(r["amount"])
+                if dict(columns).get("amount") == "bigint"
                 else float(r["amount"]),
                 "email": f"{r['name']}{start + i + 1}@example.com",
             }
@@ -61,8 +62,12 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
     descriptor = base.storage_descriptor(
-        base.table_location(bucket, written), COLUMNS, base.TEXT_INPUT, base.TEXT_OUTPUT,
-        SERDE, {"serialization.format": "1"},
+        base.table_location(bucket, written),
+        COLUMNS,
+        base.TEXT_INPUT,
+        base.TEXT_OUTPUT,
+        SERDE,
+        {"serialization.format": "1"},
     )
     parameters = {"classification": "json"}
     drift = {
@@ -70,13 +75,19 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
         for p, columns in zip(written.partitions(), PARTITION_COLUMNS, strict=True)
     }
     table = base.external_table(name, descriptor, parameters, PARTITION_KEYS)
-    return base.GlueTable(table, base.hive_partitions(bucket, written, descriptor, parameters,
-                                                      drift))
+    return base.GlueTable(
+        table, base.hive_partitions(bucket, written, descriptor, parameters, drift)
+    )
 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="schema_drift", detected_format="JSON", is_iceberg=False, rows=written.rows,
-        notes=("partition schema differs from table",
-               "a partition declares amount as bigint where the table says double"),
+        kind="schema_drift",
+        detected_format="JSON",
+        is_iceberg=False,
+        rows=written.rows,
+        notes=(
+            "partition schema differs from table",
+            "a partition declares amount as bigint where the table says double",
+        ),
     )

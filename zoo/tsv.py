@@ -16,8 +16,13 @@ from zoo import base
 TABLE = "tsv"
 SERDE = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
 SERDE_PARAMETERS = {"field.delim": "\t", "serialization.format": "\t"}
-COLUMNS = [("id", "bigint"), ("name", "string"), ("qty", "int"), ("amount", "double"),
-           ("day", "date")]
+COLUMNS = [
+    ("id", "bigint"),
+    ("name", "string"),
+    ("qty", "int"),
+    ("amount", "double"),
+    ("day", "date"),
+]
 
 
 def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
@@ -50,6 +55,9 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="tsv", detected_format="TSV", is_iceberg=False, rows=written.rows,
+        kind="tsv",
+        detected_format="TSV",
+        is_iceberg=False,
+        rows=written.rows,
         notes=("delimited text: needs conversion to Parquet or Iceberg",),
     )

@@ -39,6 +39,9 @@ def glue_table(bucket: str, database: str, name: str, written: base.Written) -> 
 
 def expected(written: base.Written) -> base.Expected:
     return base.Expected(
-        kind="wide_table", detected_format="PARQUET", is_iceberg=False, rows=written.rows,
+        kind="wide_table",
+        detected_format="PARQUET",
+        is_iceberg=False,
+        rows=written.rows,
         notes=(f"{WIDTH} columns",),
     )

@@ -28,18 +28,17 @@ TIMESTAMPTZ = sa.DateTime(timezone=True)
 
 
 def _id() -> sa.Column:
-    return sa.Column("id", sa.Uuid(), primary_key=True,
-                     server_default=sa.text("gen_random_uuid()"))
+    return sa.Column("id", sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
 
 
 def _created_at(name: str = "created_at") -> sa.Column:
     return sa.Column(name, TIMESTAMPTZ, server_default=sa.text("now()"))
 
 
-def _owner(column: str, table: str, nullable: bool = False,
-           ondelete: str = "CASCADE") -> sa.Column:
-    return sa.Column(column, sa.Uuid(), sa.ForeignKey(f"{table}.id", ondelete=ondelete),
-                     nullable=nullable)
+def _owner(column: str, table: str, nullable: bool = False, ondelete: str = "CASCADE") -> sa.Column:
+    return sa.Column(
+        column, sa.Uuid(), sa.ForeignKey(f"{table}.id", ondelete=ondelete), nullable=nullable
+    )
 
 
 def _index(table: str, *columns: str) -> None:
@@ -54,8 +53,16 @@ TABLES: list[tuple[str, list[tuple[str, ...]]]] = [
     ("migration_jobs", [("assessment_id",), ("status",), ("resource_type", "resource_id")]),
     ("validation_results", [("migration_job_id",), ("status",)]),
     ("glue_databases", [("assessment_id",), ("database_name",)]),
-    ("glue_tables", [("database_id",), ("assessment_id",), ("migration_readiness",),
-                     ("table_format",), ("table_name",)]),
+    (
+        "glue_tables",
+        [
+            ("database_id",),
+            ("assessment_id",),
+            ("migration_readiness",),
+            ("table_format",),
+            ("table_name",),
+        ],
+    ),
     ("iam_roles", []),
     ("vpc_resources", []),
 ]

@@ -72,9 +72,7 @@ def null_counts(connection: sa.Connection) -> dict[tuple[str, str], int]:
     """``(table, column) -> rows with NULL there``, for every column that has any."""
     found: dict[tuple[str, str], int] = {}
     for table, columns in REQUIRED.items():
-        counts = ", ".join(
-            f'count(*) FILTER (WHERE "{column}" IS NULL)' for column in columns
-        )
+        counts = ", ".join(f'count(*) FILTER (WHERE "{column}" IS NULL)' for column in columns)
         row = connection.execute(sa.text(f'SELECT {counts} FROM "{table}"')).one()
         for column, count in zip(columns, row, strict=True):
             if count:
@@ -83,14 +81,16 @@ def null_counts(connection: sa.Connection) -> dict[tuple[str, str], int]:
 
 
 def describe_nulls(found: dict[tuple[str, str], int]) -> str:
-    lines = [f"{table}.{column}: {count} row(s) with NULL" for (table, column), count
-             in found.items()]
-    fixes = [f"UPDATE {table} SET {column} = <value> WHERE {column} IS NULL;"
-             for table, column in found]
+    lines = [
+        f"{table}.{column}: {count} row(s) with NULL" for (table, column), count in found.items()
+    ]
+    fixes = [
+        f"UPDATE {table} SET {column} = <value> WHERE {column} IS NULL;" for table, column in found
+    ]
     return (
         "cannot make aws2openstack's required columns NOT NULL: existing rows hold NULL in "
         + "; ".join(lines)
-        + ". Fix: give those rows a value or delete them (psql \"$DATABASE_URL\", then e.g. "
+        + '. Fix: give those rows a value or delete them (psql "$DATABASE_URL", then e.g. '
         + " ".join(fixes)
         + "), then run pulumi up again"
     )

@@ -68,8 +68,7 @@ def _parse(lines: list[str]) -> list[tuple[int, int, str, int, int, int]]:
 def _expected(manifest: Manifest) -> list[tuple[int, int, str, int, int, int]]:
     count = len(manifest.tables)
     return [
-        (i, count, t.key, t.rows, t.files, t.bytes)
-        for i, t in enumerate(manifest.tables, start=1)
+        (i, count, t.key, t.rows, t.files, t.bytes) for i, t in enumerate(manifest.tables, start=1)
     ]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-ENV_PY = '''\
+ENV_PY = """\
 import os
 
 from alembic import context
@@ -43,15 +43,17 @@ if context.is_offline_mode():
     run_migrations_offline()
 else:
     run_migrations_online()
-'''
+"""
 
-URL_FROM_ENV = '''
+URL_FROM_ENV = """
 database_url = os.getenv("DATABASE_URL")
 if database_url:
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
-'''
-ENGINE_FROM_INI = ('connectable = engine_from_config(config.get_section(config.config_ini_section, '
-                   '{}), prefix="sqlalchemy.", poolclass=pool.NullPool)')
+"""
+ENGINE_FROM_INI = (
+    "connectable = engine_from_config(config.get_section(config.config_ini_section, "
+    '{}), prefix="sqlalchemy.", poolclass=pool.NullPool)'
+)
 ENGINE_FROM_ENV = 'connectable = create_engine(os.environ["DATABASE_URL"], poolclass=pool.NullPool)'
 VARIANTS = {
     "template": (URL_FROM_ENV, ENGINE_FROM_INI),
@@ -86,12 +88,19 @@ FIRST = "a1f0c2d3e4b5"
 SECOND = "b2e1d3c4f5a6"
 
 
-def write_revision(versions: Path, revision: str, down: str | None, doc: str,
-                   upgrade: list[str], downgrade: list[str]) -> Path:
+def write_revision(
+    versions: Path,
+    revision: str,
+    down: str | None,
+    doc: str,
+    upgrade: list[str],
+    downgrade: list[str],
+) -> Path:
     body = "\n".join(f"    op.execute({sql!r})" for sql in upgrade) or "    pass"
     undo = "\n".join(f"    op.execute({sql!r})" for sql in downgrade) or "    pass"
     path = versions / f"{revision}_{doc.lower().replace(' ', '_')}.py"
-    path.write_text(textwrap.dedent(f'''\
+    path.write_text(
+        textwrap.dedent(f'''\
         """{doc}
 
         Revision ID: {revision}
@@ -111,7 +120,8 @@ def write_revision(versions: Path, revision: str, down: str | None, doc: str,
 
         def downgrade() -> None:
         {{undo}}
-        ''').format(body=body, undo=undo))
+        ''').format(body=body, undo=undo)
+    )
     return path
 
 
@@ -123,16 +133,28 @@ def make_external_alembic(root: Path, *, variant: str = "template") -> Path:
     url_from_env, engine = VARIANTS[variant]
     (directory / "env.py").write_text(ENV_PY.format(url_from_env=url_from_env, engine=engine))
     (directory / "script.py.mako").write_text(SCRIPT_MAKO)
-    write_revision(versions, FIRST, None, "initial schema",
-                   ["CREATE TABLE tool_assessments (id serial PRIMARY KEY, region text NOT NULL)"],
-                   ["DROP TABLE tool_assessments"])
+    write_revision(
+        versions,
+        FIRST,
+        None,
+        "initial schema",
+        ["CREATE TABLE tool_assessments (id serial PRIMARY KEY, region text NOT NULL)"],
+        ["DROP TABLE tool_assessments"],
+    )
     # The session's bounds, as the migration's connection has them, kept for the test.
-    write_revision(versions, SECOND, FIRST, "add findings",
-                   ["CREATE TABLE tool_findings (id serial PRIMARY KEY, "
-                    "assessment_id int NOT NULL REFERENCES tool_assessments(id))",
-                    "CREATE TABLE session_bounds AS SELECT "
-                    "current_setting('lock_timeout') AS lock_timeout, "
-                    "current_setting('statement_timeout') AS statement_timeout, "
-                    "current_setting('application_name') AS application_name"],
-                   ["DROP TABLE session_bounds", "DROP TABLE tool_findings"])
+    write_revision(
+        versions,
+        SECOND,
+        FIRST,
+        "add findings",
+        [
+            "CREATE TABLE tool_findings (id serial PRIMARY KEY, "
+            "assessment_id int NOT NULL REFERENCES tool_assessments(id))",
+            "CREATE TABLE session_bounds AS SELECT "
+            "current_setting('lock_timeout') AS lock_timeout, "
+            "current_setting('statement_timeout') AS statement_timeout, "
+            "current_setting('application_name') AS application_name",
+        ],
+        ["DROP TABLE session_bounds", "DROP TABLE tool_findings"],
+    )
     return directory

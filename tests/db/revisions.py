@@ -17,14 +17,19 @@ def head_of(migrations_dir: Path) -> str:
     return head
 
 
-def add_revision(migrations_dir: Path, revision: str, upgrade_sql: list[str],
-                 downgrade_sql: list[str] | None = None) -> Path:
+def add_revision(
+    migrations_dir: Path,
+    revision: str,
+    upgrade_sql: list[str],
+    downgrade_sql: list[str] | None = None,
+) -> Path:
     """Append ``revision`` after the current head; each SQL string is one ``op.execute``."""
     down = head_of(migrations_dir)
     body = "\n".join(f"    op.execute({sql!r})" for sql in upgrade_sql) or "    pass"
     undo = "\n".join(f"    op.execute({sql!r})" for sql in downgrade_sql or []) or "    pass"
     path = migrations_dir / "versions" / f"{revision}.py"
-    path.write_text(textwrap.dedent(f'''\
+    path.write_text(
+        textwrap.dedent(f'''\
         """Test revision {revision}."""
 
         from alembic import op
@@ -41,5 +46,6 @@ def add_revision(migrations_dir: Path, revision: str, upgrade_sql: list[str],
 
         def downgrade() -> None:
         {{undo}}
-        ''').format(body=body, undo=undo))
+        ''').format(body=body, undo=undo)
+    )
     return path

@@ -84,8 +84,10 @@ SCHEMA: dict[str, Table] = {
             "created_at": CREATED_AT,
         },
         indexes={("assessment_id",)},
-        foreign_keys={"assessment_id": ("assessments", CASCADE),
-                      "template_id": ("mapping_templates", "SET NULL")},
+        foreign_keys={
+            "assessment_id": ("assessments", CASCADE),
+            "template_id": ("mapping_templates", "SET NULL"),
+        },
     ),
     "migration_jobs": Table(
         columns={
@@ -153,10 +155,17 @@ SCHEMA: dict[str, Table] = {
             "migration_readiness": varchar(20, nullable=False),
             "notes": Col(TEXT_ARRAY),
         },
-        indexes={("database_id",), ("assessment_id",), ("migration_readiness",),
-                 ("table_format",), ("table_name",)},
-        foreign_keys={"database_id": ("glue_databases", CASCADE),
-                      "assessment_id": ("assessments", CASCADE)},
+        indexes={
+            ("database_id",),
+            ("assessment_id",),
+            ("migration_readiness",),
+            ("table_format",),
+            ("table_name",),
+        },
+        foreign_keys={
+            "database_id": ("glue_databases", CASCADE),
+            "assessment_id": ("assessments", CASCADE),
+        },
     ),
     "iam_roles": Table(
         columns={
@@ -189,8 +198,14 @@ NOT_NULL_SINCE_0002: dict[str, tuple[str, ...]] = {
     "migration_jobs": ("resource_type", "resource_id", "job_type", "status"),
     "validation_results": ("validation_type", "status"),
     "glue_databases": ("database_name",),
-    "glue_tables": ("table_name", "table_format", "storage_location", "column_count",
-                    "is_iceberg", "migration_readiness"),
+    "glue_tables": (
+        "table_name",
+        "table_format",
+        "storage_location",
+        "column_count",
+        "is_iceberg",
+        "migration_readiness",
+    ),
     "iam_roles": ("role_name", "role_arn"),
     "vpc_resources": ("vpc_id",),
 }

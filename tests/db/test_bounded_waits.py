@@ -86,12 +86,17 @@ def short_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sm, "STATEMENT_TIMEOUT_SECONDS", 2)
 
 
-@pytest.mark.parametrize(("start", "table", "mode"), [
-    ("head", "alembic_version", "ACCESS EXCLUSIVE"),
-    ("0001_initial", "glue_tables", "ACCESS SHARE"),
-], ids=["alembic_version", "altered_table"])
+@pytest.mark.parametrize(
+    ("start", "table", "mode"),
+    [
+        ("head", "alembic_version", "ACCESS EXCLUSIVE"),
+        ("0001_initial", "glue_tables", "ACCESS SHARE"),
+    ],
+    ids=["alembic_version", "altered_table"],
+)
 def test_a_lock_held_by_another_session_fails_within_lock_timeout(
-        fresh_database, short_bounds, start, table, mode):
+    fresh_database, short_bounds, start, table, mode
+):
     """The migration gives up after lock_timeout, naming the lock wait and the bound."""
     migrate_to(fresh_database, start)
     holder = psycopg.connect(fresh_database)
@@ -100,7 +105,8 @@ def test_a_lock_held_by_another_session_fails_within_lock_timeout(
         holder.execute("SET idle_in_transaction_session_timeout = '60s'")
         holder.execute(f"LOCK TABLE {table} IN {mode} MODE")
         failure, elapsed = run_bounded(
-            lambda: sm.SchemaMigrationProvider().create(props_for(fresh_database)))
+            lambda: sm.SchemaMigrationProvider().create(props_for(fresh_database))
+        )
     finally:
         holder.close()
     assert isinstance(failure, sm.LockWaitTimeout), failure
@@ -113,11 +119,13 @@ def test_a_lock_held_by_another_session_fails_within_lock_timeout(
 
 
 def test_a_statement_longer_than_statement_timeout_is_cancelled(
-        fresh_database, short_bounds, migrations_copy):
+    fresh_database, short_bounds, migrations_copy
+):
     """A revision statement that runs past statement_timeout fails, naming the bound."""
     add_revision(migrations_copy, "0003_slow", ["SELECT pg_sleep(30)"])
     failure, elapsed = run_bounded(
-        lambda: sm.SchemaMigrationProvider().create(props_for(fresh_database, migrations_copy)))
+        lambda: sm.SchemaMigrationProvider().create(props_for(fresh_database, migrations_copy))
+    )
     assert isinstance(failure, sm.StatementTimeout), failure
     message = str(failure)
     assert "cancelled a statement of revision 0003_slow" in message
@@ -159,14 +167,16 @@ def silent_server() -> Iterator[int]:
 
 
 def test_a_server_that_accepts_and_never_answers_fails_within_the_stated_deadline(
-        postgres_server, short_bounds, silent_server):
+    postgres_server, short_bounds, silent_server
+):
     """The error comes within the connection deadline, and the elapsed time it states is true."""
     url = postgres_server.url().replace(f":{postgres_server.port}/", f":{silent_server}/")
     failure, elapsed = run_bounded(lambda: sm.SchemaMigrationProvider().create(props_for(url)))
     assert isinstance(failure, sm.ServerUnreachable), failure
     message = str(failure)
-    stated_bound = float(re.search(r"within the (\d+(?:\.\d+)?) s connection deadline",
-                                   message).group(1))
+    stated_bound = float(
+        re.search(r"within the (\d+(?:\.\d+)?) s connection deadline", message).group(1)
+    )
     stated_elapsed = float(re.search(r"attempt\(s\) over (\d+\.\d) s", message).group(1))
     assert stated_bound == 5
     assert elapsed <= stated_bound + SLACK_SECONDS
@@ -188,6 +198,7 @@ def test_a_database_that_does_not_exist_fails_at_once_without_retrying(postgres_
     assert elapsed < 3
 
     created, elapsed = run_bounded(
-        lambda: sm.SchemaMigrationProvider().create(props_for(postgres_server.url("nope"))))
+        lambda: sm.SchemaMigrationProvider().create(props_for(postgres_server.url("nope")))
+    )
     assert isinstance(created, sm.ConnectionRefused), created
     assert elapsed < 3

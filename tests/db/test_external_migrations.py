@@ -39,14 +39,17 @@ def revision_of(url: str) -> str | None:
 
 
 @pytest.mark.parametrize("variant", ["template", "ini", "env"])
-def test_create_runs_an_external_directory_and_records_its_head(fresh_database, tmp_path,
-                                                                variant):
+def test_create_runs_an_external_directory_and_records_its_head(fresh_database, tmp_path, variant):
     """An env.py reading DATABASE_URL and/or sqlalchemy.url migrates to its own head."""
     directory = make_external_alembic(tmp_path, variant=variant)
     outs = SchemaMigrationProvider().create(props_for(fresh_database, directory)).outs
     assert outs["revision"] == SECOND == revision_of(fresh_database)
-    assert tables_of(fresh_database) == {"alembic_version", "tool_assessments",
-                                         "tool_findings", "session_bounds"}
+    assert tables_of(fresh_database) == {
+        "alembic_version",
+        "tool_assessments",
+        "tool_findings",
+        "session_bounds",
+    }
     assert "glue_tables" not in tables_of(fresh_database), "the bundled migrations ran"
     assert outs["script_location"] == str(directory.resolve())
 
@@ -58,14 +61,17 @@ def test_an_external_env_py_gets_the_bounded_session(fresh_database, tmp_path):
     directory = make_external_alembic(tmp_path)
     SchemaMigrationProvider().create(props_for(fresh_database, directory))
     with psycopg.connect(fresh_database) as conn:
-        row = conn.execute("SELECT extract(epoch FROM lock_timeout::interval), "
-                           "extract(epoch FROM statement_timeout::interval), application_name "
-                           "FROM session_bounds").fetchone()
+        row = conn.execute(
+            "SELECT extract(epoch FROM lock_timeout::interval), "
+            "extract(epoch FROM statement_timeout::interval), application_name "
+            "FROM session_bounds"
+        ).fetchone()
     assert row == (sm.LOCK_TIMEOUT_SECONDS, sm.STATEMENT_TIMEOUT_SECONDS, sm.APPLICATION_NAME)
 
 
-def test_database_url_is_set_only_while_the_external_env_py_runs(fresh_database, tmp_path,
-                                                                 monkeypatch):
+def test_database_url_is_set_only_while_the_external_env_py_runs(
+    fresh_database, tmp_path, monkeypatch
+):
     """A DATABASE_URL of the caller is restored afterwards, and is not the one migrated."""
     directory = make_external_alembic(tmp_path)
     elsewhere = "postgresql://someone:else@127.0.0.1:1/not_this_one"
@@ -84,9 +90,14 @@ def test_a_changed_external_directory_is_migrated_again(fresh_database, tmp_path
     outs = provider.create(props_for(fresh_database, directory)).outs
     assert provider.diff("id", outs, props_for(fresh_database, directory)).changes is False
 
-    write_revision(directory / "versions", "c3f2e1d4a5b6", SECOND, "add notes",
-                   ["ALTER TABLE tool_findings ADD COLUMN notes text"],
-                   ["ALTER TABLE tool_findings DROP COLUMN notes"])
+    write_revision(
+        directory / "versions",
+        "c3f2e1d4a5b6",
+        SECOND,
+        "add notes",
+        ["ALTER TABLE tool_findings ADD COLUMN notes text"],
+        ["ALTER TABLE tool_findings DROP COLUMN notes"],
+    )
     news = props_for(fresh_database, directory)
     assert news["migrations_hash"] != outs["migrations_hash"]
     diff = provider.diff("id", outs, news)
@@ -114,4 +125,5 @@ def test_check_names_what_an_alembic_directory_lacks(tmp_path, fresh_database):
     (directory / "versions").rmdir()
     failures = provider.check({}, {**props_for(fresh_database, directory)}).failures
     assert [(f.property, "no versions/" in f.reason) for f in failures] == [
-        ("script_location", True)]
+        ("script_location", True)
+    ]

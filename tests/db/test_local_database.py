@@ -39,8 +39,14 @@ VOLUME = "docker:index/volume:Volume"
 PASSWORD = "random:index/randomPassword:RandomPassword"
 CONTAINER = "docker:index/container:Container"
 MIGRATION = "pulumi-python:dynamic/testenv:SchemaMigration"
-OUTPUTS = ("database_url", "host_port", "database_name", "container_name", "psql_command",
-           "schema_revision")
+OUTPUTS = (
+    "database_url",
+    "host_port",
+    "database_name",
+    "container_name",
+    "psql_command",
+    "schema_revision",
+)
 
 
 @dataclass
@@ -81,8 +87,13 @@ def declare(args: LocalDatabaseArgs, stack: str = "test") -> Declared:
 
 
 def args_for(env: str = "test", port: int = 55432) -> LocalDatabaseArgs:
-    return LocalDatabaseArgs(env=env, host_port=port, database="aws2openstack_test",
-                             user="testuser", migrations_dir=str(MIGRATIONS))
+    return LocalDatabaseArgs(
+        env=env,
+        host_port=port,
+        database="aws2openstack_test",
+        user="testuser",
+        migrations_dir=str(MIGRATIONS),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +113,8 @@ def test_component_parents_five_children_named_after_it(declared):
     component = declared.one(COMPONENT)
     children = [r for r in declared.resources if r is not component]
     assert sorted(r.type for r in children) == sorted(
-        [IMAGE, VOLUME, PASSWORD, CONTAINER, MIGRATION])
+        [IMAGE, VOLUME, PASSWORD, CONTAINER, MIGRATION]
+    )
     for child in children:
         assert child.parent == component.urn, child.name
         assert child.name.startswith("postgres-"), child.name
@@ -120,8 +132,10 @@ def test_container_is_healthy_over_tcp_before_up_goes_on(declared):
     assert container["wait"] is True
     assert 30 <= container["waitTimeout"] <= 600
     check = container["healthcheck"]
-    assert check["tests"] == ["CMD-SHELL",
-                              "pg_isready -h 127.0.0.1 -U testuser -d aws2openstack_test"]
+    assert check["tests"] == [
+        "CMD-SHELL",
+        "pg_isready -h 127.0.0.1 -U testuser -d aws2openstack_test",
+    ]
     for key in ("interval", "timeout", "startPeriod"):
         assert re.fullmatch(r"\d+(ms|s|m)", check[key]), key
     assert check["retries"] >= 3
@@ -144,8 +158,9 @@ def test_container_and_volume_names_carry_the_stack(declared):
     volume = unwrap(declared.one(VOLUME).inputs)
     assert container["name"] == naming.container_name("test") == declared.outputs["container_name"]
     assert volume["name"] == naming.volume_name("test")
-    assert container["volumes"] == [{"volumeName": volume["name"],
-                                     "containerPath": "/var/lib/postgresql/data"}]
+    assert container["volumes"] == [
+        {"volumeName": volume["name"], "containerPath": "/var/lib/postgresql/data"}
+    ]
     labels = {label["label"]: label["value"] for label in container["labels"]}
     assert labels["aws2openstack.stack"] == "test"
 
@@ -170,8 +185,10 @@ def test_password_is_secret_wherever_it_appears(declared):
     container = declared.one(CONTAINER).inputs
     assert is_secret_value(container["envs"])
     assert set(unwrap(container["envs"])) == {
-        "POSTGRES_DB=aws2openstack_test", "POSTGRES_USER=testuser",
-        f"POSTGRES_PASSWORD={password}"}
+        "POSTGRES_DB=aws2openstack_test",
+        "POSTGRES_USER=testuser",
+        f"POSTGRES_PASSWORD={password}",
+    }
     assert is_secret_value(declared.one(MIGRATION).inputs["database_url"])
     assert "database_url" in declared.secret_outputs
 
@@ -185,8 +202,11 @@ def test_password_is_secret_wherever_it_appears(declared):
         return [where] if isinstance(value, str) and password in value else []
 
     leaks = [leak for r in declared.resources for leak in plain_leaks(r.inputs, r.name)]
-    leaks += [name for name, value in declared.outputs.items()
-              if name not in declared.secret_outputs and password in str(value)]
+    leaks += [
+        name
+        for name, value in declared.outputs.items()
+        if name not in declared.secret_outputs and password in str(value)
+    ]
     assert leaks == []
 
 
@@ -194,13 +214,17 @@ def test_database_url_and_psql_command(declared):
     """``DATABASE_URL`` for aws2openstack and psql; a psql command without the password."""
     password = _password(declared)
     assert declared.outputs["database_url"] == (
-        f"postgresql://testuser:{password}@127.0.0.1:55432/aws2openstack_test")
+        f"postgresql://testuser:{password}@127.0.0.1:55432/aws2openstack_test"
+    )
     assert declared.outputs["psql_command"] == (
-        "psql -h 127.0.0.1 -p 55432 -U testuser -d aws2openstack_test")
+        "psql -h 127.0.0.1 -p 55432 -U testuser -d aws2openstack_test"
+    )
     assert declared.outputs["host_port"] == 55432
     assert declared.outputs["database_name"] == "aws2openstack_test"
-    assert not {"host_port", "database_name", "container_name", "psql_command"} & \
-        declared.secret_outputs
+    assert (
+        not {"host_port", "database_name", "container_name", "psql_command"}
+        & declared.secret_outputs
+    )
 
 
 def test_migration_runs_after_the_container_with_the_scripts_hash(declared):

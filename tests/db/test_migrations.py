@@ -37,8 +37,9 @@ def alembic_config(url: str, script_location: Path = MIGRATIONS) -> Config:
 
 
 def engine_for(url: str) -> sa.Engine:
-    return sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
-                            poolclass=sa.pool.NullPool)
+    return sa.create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://", 1), poolclass=sa.pool.NullPool
+    )
 
 
 def revision_of(url: str) -> str | None:
@@ -72,9 +73,11 @@ def test_upgrade_twice_changes_nothing(fresh_database):
     config = alembic_config(fresh_database)
     command.upgrade(config, "head")
     with psycopg.connect(fresh_database) as conn:
-        conn.execute("INSERT INTO assessments (timestamp, region, aws_account_id, tool_version, "
-                     "services) VALUES (now(), 'eu-central-1', '123456789012', '0.1.0', "
-                     "ARRAY['glue'])")
+        conn.execute(
+            "INSERT INTO assessments (timestamp, region, aws_account_id, tool_version, "
+            "services) VALUES (now(), 'eu-central-1', '123456789012', '0.1.0', "
+            "ARRAY['glue'])"
+        )
     command.upgrade(config, "head")
     with psycopg.connect(fresh_database) as conn:
         assert conn.execute("SELECT count(*) FROM assessments").fetchone()[0] == 1
@@ -118,9 +121,7 @@ def test_migrated_schema_equals_the_design(fresh_database):
         for table, spec in SCHEMA.items():
             columns = inspector.get_columns(table)
             assert [c["name"] for c in columns] == list(spec.columns), table
-            found = {
-                c["name"]: Col(_type_name(c), c["nullable"], c["default"]) for c in columns
-            }
+            found = {c["name"]: Col(_type_name(c), c["nullable"], c["default"]) for c in columns}
             for name, expected in spec.columns.items():
                 assert found[name] == expected, f"{table}.{name}"
 
@@ -146,25 +147,42 @@ def test_migrated_schema_equals_the_design(fresh_database):
         engine.dispose()
 
 
-def insert_required_rows(conn: psycopg.Connection, assessment: object, database: object,
-                         template: object | None = None) -> None:
+def insert_required_rows(
+    conn: psycopg.Connection, assessment: object, database: object, template: object | None = None
+) -> None:
     """One row in each child table with every NOT NULL column filled."""
-    conn.execute("INSERT INTO glue_tables (database_id, assessment_id, table_name, table_format, "
-                 "storage_location, column_count, is_iceberg, migration_readiness) "
-                 "VALUES (%s, %s, 'sales_data', 'PARQUET', 's3://b/sales_data/', 6, false, "
-                 "'NEEDS_CONVERSION')", (database, assessment))
-    job = conn.execute("INSERT INTO migration_jobs (assessment_id, resource_type, resource_id, "
-                       "job_type, status) VALUES (%s, 'glue_table', gen_random_uuid(), 'copy', "
-                       "'done') RETURNING id", (assessment,)).fetchone()[0]
-    conn.execute("INSERT INTO validation_results (migration_job_id, validation_type, status) "
-                 "VALUES (%s, 'row_count', 'passed')", (job,))
-    conn.execute("INSERT INTO transformation_results (assessment_id, template_id, "
-                 "terraform_output_path, target_catalog_type, status) "
-                 "VALUES (%s, %s, 'out/main.tf', 'nessie', 'done')", (assessment, template))
-    conn.execute("INSERT INTO iam_roles (assessment_id, role_name, role_arn) VALUES "
-                 "(%s, 'glue-role', 'arn:aws:iam::123456789012:role/glue-role')", (assessment,))
-    conn.execute("INSERT INTO vpc_resources (assessment_id, vpc_id) VALUES (%s, 'vpc-0a1b')",
-                 (assessment,))
+    conn.execute(
+        "INSERT INTO glue_tables (database_id, assessment_id, table_name, table_format, "
+        "storage_location, column_count, is_iceberg, migration_readiness) "
+        "VALUES (%s, %s, 'sales_data', 'PARQUET', 's3://b/sales_data/', 6, false, "
+        "'NEEDS_CONVERSION')",
+        (database, assessment),
+    )
+    job = conn.execute(
+        "INSERT INTO migration_jobs (assessment_id, resource_type, resource_id, "
+        "job_type, status) VALUES (%s, 'glue_table', gen_random_uuid(), 'copy', "
+        "'done') RETURNING id",
+        (assessment,),
+    ).fetchone()[0]
+    conn.execute(
+        "INSERT INTO validation_results (migration_job_id, validation_type, status) "
+        "VALUES (%s, 'row_count', 'passed')",
+        (job,),
+    )
+    conn.execute(
+        "INSERT INTO transformation_results (assessment_id, template_id, "
+        "terraform_output_path, target_catalog_type, status) "
+        "VALUES (%s, %s, 'out/main.tf', 'nessie', 'done')",
+        (assessment, template),
+    )
+    conn.execute(
+        "INSERT INTO iam_roles (assessment_id, role_name, role_arn) VALUES "
+        "(%s, 'glue-role', 'arn:aws:iam::123456789012:role/glue-role')",
+        (assessment,),
+    )
+    conn.execute(
+        "INSERT INTO vpc_resources (assessment_id, vpc_id) VALUES (%s, 'vpc-0a1b')", (assessment,)
+    )
 
 
 def insert_assessment(conn: psycopg.Connection) -> tuple[object, object]:
@@ -172,10 +190,13 @@ def insert_assessment(conn: psycopg.Connection) -> tuple[object, object]:
     assessment = conn.execute(
         "INSERT INTO assessments (timestamp, region, aws_account_id, tool_version, services) "
         "VALUES (now(), 'eu-central-1', '123456789012', '0.1.0', ARRAY['glue']) "
-        "RETURNING id").fetchone()[0]
+        "RETURNING id"
+    ).fetchone()[0]
     database = conn.execute(
         "INSERT INTO glue_databases (assessment_id, database_name, table_count) "
-        "VALUES (%s, 'test_analytics', 1) RETURNING id", (assessment,)).fetchone()[0]
+        "VALUES (%s, 'test_analytics', 1) RETURNING id",
+        (assessment,),
+    ).fetchone()[0]
     return assessment, database
 
 
@@ -186,22 +207,27 @@ def test_defaults_and_cascades_work_on_real_rows(fresh_database):
         assessment, status, created = conn.execute(
             "INSERT INTO assessments (timestamp, region, aws_account_id, tool_version, services) "
             "VALUES (now(), 'eu-central-1', '123456789012', '0.1.0', ARRAY['glue','s3']) "
-            "RETURNING id, status, created_at").fetchone()
+            "RETURNING id, status, created_at"
+        ).fetchone()
         assert status == "completed" and created is not None
         template, version, active = conn.execute(
             "INSERT INTO mapping_templates (name, source_service, source_type, rules) "
-            "VALUES ('t', 'glue', 'table', '{}') RETURNING id, version, is_active").fetchone()
+            "VALUES ('t', 'glue', 'table', '{}') RETURNING id, version, is_active"
+        ).fetchone()
         assert (version, active) == (1, True)
         database = conn.execute(
             "INSERT INTO glue_databases (assessment_id, database_name, table_count) "
-            "VALUES (%s, 'test_analytics', 1) RETURNING id", (assessment,)).fetchone()[0]
+            "VALUES (%s, 'test_analytics', 1) RETURNING id",
+            (assessment,),
+        ).fetchone()[0]
         insert_required_rows(conn, assessment, database, template)
         validated = conn.execute("SELECT validated_at FROM validation_results").fetchone()[0]
         assert validated is not None
         with pytest.raises(psycopg.errors.NotNullViolation):
             with conn.transaction():
-                conn.execute("INSERT INTO glue_databases (assessment_id) VALUES (%s)",
-                             (assessment,))
+                conn.execute(
+                    "INSERT INTO glue_databases (assessment_id) VALUES (%s)", (assessment,)
+                )
 
         conn.execute("DELETE FROM mapping_templates WHERE id = %s", (template,))
         kept = conn.execute("SELECT template_id FROM transformation_results").fetchall()
@@ -215,8 +241,11 @@ def test_defaults_and_cascades_work_on_real_rows(fresh_database):
 
 def test_failing_revision_leaves_the_previous_revision(fresh_database, migrations_copy):
     """A revision that fails half-way is rolled back whole; the database stays at head."""
-    add_revision(migrations_copy, "0003_broken",
-                 ["CREATE TABLE half_done (id int)", "ALTER TABLE no_such_table ADD COLUMN x int"])
+    add_revision(
+        migrations_copy,
+        "0003_broken",
+        ["CREATE TABLE half_done (id int)", "ALTER TABLE no_such_table ADD COLUMN x int"],
+    )
     config = alembic_config(fresh_database, migrations_copy)
     with pytest.raises(sa.exc.ProgrammingError, match="no_such_table"):
         command.upgrade(config, "head")
@@ -228,14 +257,21 @@ def test_alembic_cli_from_the_repo_root_reads_database_url(fresh_database):
     """``DATABASE_URL=postgresql://... alembic upgrade head`` works as documented."""
     alembic = Path(sys.executable).with_name("alembic")
     env = {**os.environ, "DATABASE_URL": fresh_database}
-    done = subprocess.run([str(alembic), "upgrade", "head"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(alembic), "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert revision_of(fresh_database) == HEAD
     password = fresh_database.split(":")[2].split("@")[0]
     assert password not in done.stdout + done.stderr
-    current = subprocess.run([str(alembic), "current"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=120)
+    current = subprocess.run(
+        [str(alembic), "current"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert f"{HEAD} (head)" in current.stdout
 
 
@@ -243,13 +279,20 @@ def test_alembic_cli_without_a_url_says_how_to_set_it():
     """No ``DATABASE_URL`` and no ``sqlalchemy.url``: a clear error, nothing else."""
     alembic = Path(sys.executable).with_name("alembic")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    done = subprocess.run([str(alembic), "upgrade", "head"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(alembic), "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode != 0
     assert "no database URL: set DATABASE_URL=postgresql://" in done.stderr
 
 
 # --- 0002_not_null_parity: aws2openstack's nullability -----------------------------------
+
 
 def catalog_schema(url: str) -> dict[str, list[tuple]]:
     """The public schema as PostgreSQL's catalog states it: columns, constraints, indexes."""
@@ -261,28 +304,35 @@ def catalog_schema(url: str) -> dict[str, list[tuple]]:
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
             "WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 "
-            "AND NOT a.attisdropped ORDER BY 1, 2").fetchall()
+            "AND NOT a.attisdropped ORDER BY 1, 2"
+        ).fetchall()
         constraints = conn.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
             "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
-            "ORDER BY 1, 2").fetchall()
+            "ORDER BY 1, 2"
+        ).fetchall()
         indexes = conn.execute(
             "SELECT tablename, indexname, indexdef FROM pg_indexes "
-            "WHERE schemaname = 'public' ORDER BY 1, 2").fetchall()
+            "WHERE schemaname = 'public' ORDER BY 1, 2"
+        ).fetchall()
     return {"columns": columns, "constraints": constraints, "indexes": indexes}
 
 
 def not_null_columns(url: str) -> set[tuple[str, str]]:
-    return {(table, column) for table, _, column, _, not_null, _
-            in catalog_schema(url)["columns"] if not_null and table != ALEMBIC_TABLE}
+    return {
+        (table, column)
+        for table, _, column, _, not_null, _ in catalog_schema(url)["columns"]
+        if not_null and table != ALEMBIC_TABLE
+    }
 
 
 def test_initial_revision_leaves_the_19_columns_nullable_and_0002_requires_them(fresh_database):
     """At 0001 the 19 columns are nullable; 0002 makes exactly them NOT NULL, nothing else."""
     required = {(t, c) for t, columns in NOT_NULL_SINCE_0002.items() for c in columns}
     assert len(required) == 19
-    spec_not_null = {(t, c) for t, spec in SCHEMA.items()
-                     for c, col in spec.columns.items() if not col.nullable}
+    spec_not_null = {
+        (t, c) for t, spec in SCHEMA.items() for c, col in spec.columns.items() if not col.nullable
+    }
     assert required <= spec_not_null
     config = alembic_config(fresh_database)
     command.upgrade(config, INITIAL)
@@ -348,8 +398,11 @@ def test_upgrade_refuses_rows_with_null_naming_each_column_and_count(fresh_datab
         assessment, database = insert_assessment(conn)
         insert_required_rows(conn, assessment, database)
         for name in ("a", "b", "c"):
-            conn.execute("INSERT INTO glue_tables (database_id, assessment_id, table_name) "
-                         "VALUES (%s, %s, %s)", (database, assessment, name))
+            conn.execute(
+                "INSERT INTO glue_tables (database_id, assessment_id, table_name) "
+                "VALUES (%s, %s, %s)",
+                (database, assessment, name),
+            )
         conn.execute("INSERT INTO vpc_resources (assessment_id) VALUES (%s)", (assessment,))
     with pytest.raises(RuntimeError, match="required columns NOT NULL") as failure:
         command.upgrade(config, "head")

@@ -103,7 +103,8 @@ def test_diff_is_a_no_op_when_nothing_changed(fresh_database):
 
 
 def test_diff_asks_for_an_update_when_the_scripts_or_the_database_change(
-        fresh_database, migrations_copy):
+    fresh_database, migrations_copy
+):
     """A new revision (new hash), another port or an unknown URL each mean an update."""
     provider = SchemaMigrationProvider()
     outs = provider.create(props_for(fresh_database, migrations_copy)).outs
@@ -121,8 +122,12 @@ def test_update_applies_a_new_revision(fresh_database, migrations_copy):
     """After a script change, ``update`` runs the new revision and records the new head."""
     provider = SchemaMigrationProvider()
     old = provider.create(props_for(fresh_database, migrations_copy)).outs
-    add_revision(migrations_copy, "0003_more", ["CREATE TABLE more_results (id int)"],
-                 ["DROP TABLE more_results"])
+    add_revision(
+        migrations_copy,
+        "0003_more",
+        ["CREATE TABLE more_results (id int)"],
+        ["DROP TABLE more_results"],
+    )
     news = props_for(fresh_database, migrations_copy)
     assert news["migrations_hash"] != old["migrations_hash"]
     updated = provider.update("id", old, news).outs
@@ -136,8 +141,11 @@ def test_a_failed_revision_is_named_and_the_previous_one_stays(fresh_database, m
     """The error names the failing revision and the kept one, and hides the password."""
     provider = SchemaMigrationProvider()
     old = provider.create(props_for(fresh_database, migrations_copy)).outs
-    add_revision(migrations_copy, "0003_broken",
-                 ["CREATE TABLE half_done (id int)", "SELECT no_such_column FROM assessments"])
+    add_revision(
+        migrations_copy,
+        "0003_broken",
+        ["CREATE TABLE half_done (id int)", "SELECT no_such_column FROM assessments"],
+    )
     with pytest.raises(MigrationError) as failure:
         provider.update("id", old, props_for(fresh_database, migrations_copy))
     message = str(failure.value)
@@ -158,9 +166,10 @@ def test_a_failed_first_revision_leaves_an_empty_database(fresh_database, tmp_pa
     (broken / "script.py.mako").write_text((MIGRATIONS / "script.py.mako").read_text())
     (broken / "versions" / "0001_bad.py").write_text(
         '"""Bad start."""\nfrom alembic import op\nrevision = "0001_bad"\ndown_revision = None\n'
-        'branch_labels = None\ndepends_on = None\n\ndef upgrade():\n'
+        "branch_labels = None\ndepends_on = None\n\ndef upgrade():\n"
         '    op.execute("CREATE TABLE first (id int)")\n    op.execute("SELEC 1")\n\n'
-        'def downgrade():\n    pass\n')
+        "def downgrade():\n    pass\n"
+    )
     with pytest.raises(MigrationError, match=r"failed in revision 0001_bad .*base \(no tables\)"):
         SchemaMigrationProvider().create(props_for(fresh_database, broken))
     assert tables_of(fresh_database) <= {"alembic_version"}
@@ -201,8 +210,9 @@ class _Pauses:
             self._action()
 
 
-SHORT = Bounds(connect_timeout=2, connect_deadline=3, retry_pause=1.0, lock_timeout=1,
-               statement_timeout=5)
+SHORT = Bounds(
+    connect_timeout=2, connect_deadline=3, retry_pause=1.0, lock_timeout=1, statement_timeout=5
+)
 
 
 def test_waiting_for_a_port_that_refuses_times_out_naming_host_and_port(postgres_server):
@@ -215,8 +225,9 @@ def test_waiting_for_a_port_that_refuses_times_out_naming_host_and_port(postgres
     message = str(failure.value)
     assert f"127.0.0.1:{port}" in message and "within the 3 s connection deadline" in message
     assert "s3cretPassw0rdThatMustNotLeak" not in message
-    assert re.search(r"\d+ attempt\(s\) over \d+\.\d s, each bounded by connect_timeout = 2 s",
-                     message)
+    assert re.search(
+        r"\d+ attempt\(s\) over \d+\.\d s, each bounded by connect_timeout = 2 s", message
+    )
 
 
 class _LateProxy:
@@ -259,8 +270,9 @@ def test_waiting_retries_until_the_server_accepts(postgres_server, postgres_url)
     """Refused at first, the wait goes on and succeeds once the port answers."""
     proxy = _LateProxy(postgres_server.port)
     try:
-        target = Target.from_url(postgres_url.replace(f":{postgres_server.port}/",
-                                                      f":{proxy.port}/"))
+        target = Target.from_url(
+            postgres_url.replace(f":{postgres_server.port}/", f":{proxy.port}/")
+        )
         pauses = _Pauses(action=lambda: proxy.open() if len(pauses.calls) == 2 else None)
         assert wait_for_server(target, Bounds(2, 30, 1.0, 1, 5), pause=pauses) == 3
         assert len(pauses.calls) == 2
@@ -281,6 +293,7 @@ def test_a_rejected_password_fails_at_once_without_leaking_it(postgres_server):
 
 
 # --- the hash of the migration scripts ---------------------------------------------------
+
 
 def test_migrations_hash_follows_the_scripts_only(migrations_copy):
     """Editing a revision or env.py changes the hash; compiled caches and the ini do not."""
@@ -332,28 +345,40 @@ def test_pulumis_provider_host_runs_it_in_a_separate_process(fresh_database, tmp
     # loop that Pulumi's mocks in later tests rely on.
     loop = asyncio.new_event_loop()
     try:
-        inputs = loop.run_until_complete(rpc.serialize_properties(
-            {**props_for(fresh_database), "__provider": blob}, {}))
+        inputs = loop.run_until_complete(
+            rpc.serialize_properties({**props_for(fresh_database), "__provider": blob}, {})
+        )
     finally:
         loop.close()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
-    host = subprocess.Popen([sys.executable, "-m", "pulumi.dynamic"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    host = subprocess.Popen(
+        [sys.executable, "-m", "pulumi.dynamic"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         port = int(host.stdout.readline() or b"0")
         assert port, host.stderr.read().decode()
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             stub = provider_pb2_grpc.ResourceProviderStub(channel)
             try:
-                created = stub.Create(proto.CreateRequest(urn=URN, properties=inputs),
-                                      timeout=120, wait_for_ready=True)
-                diff = stub.Diff(proto.DiffRequest(id=created.id, urn=URN,
-                                                   olds=created.properties, news=inputs),
-                                 timeout=60, wait_for_ready=True)
+                created = stub.Create(
+                    proto.CreateRequest(urn=URN, properties=inputs),
+                    timeout=120,
+                    wait_for_ready=True,
+                )
+                diff = stub.Diff(
+                    proto.DiffRequest(id=created.id, urn=URN, olds=created.properties, news=inputs),
+                    timeout=60,
+                    wait_for_ready=True,
+                )
             except grpc.RpcError as err:
                 host.kill()
-                pytest.fail(f"provider host: {err.code()} {err.details()}\n"
-                            f"{host.stderr.read().decode()}")
+                pytest.fail(
+                    f"provider host: {err.code()} {err.details()}\n{host.stderr.read().decode()}"
+                )
         outs = rpc.deserialize_properties(created.properties)
         assert outs["revision"] == HEAD == revision_of(fresh_database)
         assert password_of(fresh_database) not in json.dumps(outs) + created.id

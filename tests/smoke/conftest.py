@@ -67,7 +67,6 @@ def stack_outputs(stack: str, outputs_file: str | None) -> dict[str, Any]:
     return json.loads(done.stdout)
 
 
-
 @pytest.fixture(scope="session")
 def migrations_dir(request) -> Path:
     """The Alembic directory the checked stack migrates with (``--migrations-dir``)."""

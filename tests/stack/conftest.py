@@ -1,4 +1,3 @@
-
 import pytest
 
 from tests.stack.fake_docker import FakeDocker

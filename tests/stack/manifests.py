@@ -27,13 +27,30 @@ def _sales(role: str, rows: tuple[int, int]) -> tuple[TableEntry, list[FileEntry
         )
         files.append(
             FileEntry(
-                f"{key}/{path}/part-00000.parquet", key, "parquet", "data", values, count,
-                100 + count, "0" * 64, "application/vnd.apache.parquet",
+                f"{key}/{path}/part-00000.parquet",
+                key,
+                "parquet",
+                "data",
+                values,
+                count,
+                100 + count,
+                "0" * 64,
+                "application/vnd.apache.parquet",
             )
         )
     table = TableEntry(
-        key, "sales_data", role, "parquet", f"{BASE}/{key}/", sum(rows), ["year", "month"],
-        partitions, None, files=2, bytes=sum(f.bytes for f in files), readiness="ready",
+        key,
+        "sales_data",
+        role,
+        "parquet",
+        f"{BASE}/{key}/",
+        sum(rows),
+        ["year", "month"],
+        partitions,
+        None,
+        files=2,
+        bytes=sum(f.bytes for f in files),
+        readiness="ready",
     )
     return table, files
 
@@ -43,17 +60,40 @@ def manifest() -> Manifest:
     copy, copy_files = _sales("scale_01", (1, 4))
     customer_files = [
         FileEntry(
-            "analytics/customer_data/data/00000.parquet", CUSTOMER_DATA.key, "iceberg", "data",
-            None, 5, 300, "1" * 64, "application/vnd.apache.parquet",
+            "analytics/customer_data/data/00000.parquet",
+            CUSTOMER_DATA.key,
+            "iceberg",
+            "data",
+            None,
+            5,
+            300,
+            "1" * 64,
+            "application/vnd.apache.parquet",
         ),
         FileEntry(
-            METADATA.removeprefix(BASE + "/"), CUSTOMER_DATA.key, "iceberg", "metadata", None,
-            None, 40, "2" * 64, "application/json",
+            METADATA.removeprefix(BASE + "/"),
+            CUSTOMER_DATA.key,
+            "iceberg",
+            "metadata",
+            None,
+            None,
+            40,
+            "2" * 64,
+            "application/json",
         ),
     ]
     customer = TableEntry(
-        CUSTOMER_DATA.key, "customer_data", "analytics", "iceberg",
-        f"{BASE}/analytics/customer_data/", 5, [], [], METADATA, files=2, bytes=340,
+        CUSTOMER_DATA.key,
+        "customer_data",
+        "analytics",
+        "iceberg",
+        f"{BASE}/analytics/customer_data/",
+        5,
+        [],
+        [],
+        METADATA,
+        files=2,
+        bytes=340,
         readiness="ready",
     )
     files = sorted(sales_files + customer_files + copy_files, key=lambda f: f.key)

@@ -77,6 +77,7 @@ def test_a_stack_name_without_letters_or_digits_is_rejected(program_env):
 
 def test_profiles_set_defaults_and_explicit_knobs_win(program_env):
     """Profiles set rows, tables, partitions; explicit rows, tablesPerDatabase, partitions win."""
+
     def load(values, stack="test"):
         return stack_config.load(
             config=_Config(values), aws_config=_Config({"region": "eu-central-1"}), stack=stack

@@ -23,8 +23,18 @@ def entry(spec: TableSpec, bucket: str = "b") -> TableEntry:
     """The manifest entry the generator would record for ``spec`` under ``s3://bucket``."""
     metadata = f"s3://{bucket}/{spec.key}/metadata/m.json" if spec.format == "iceberg" else None
     return TableEntry(
-        spec.key, spec.name, spec.role, spec.format.value, f"s3://{bucket}/{spec.key}/", 0,
-        [k.name for k in spec.partition_keys], [], metadata, files=0, bytes=0, readiness="ready",
+        spec.key,
+        spec.name,
+        spec.role,
+        spec.format.value,
+        f"s3://{bucket}/{spec.key}/",
+        0,
+        [k.name for k in spec.partition_keys],
+        [],
+        metadata,
+        files=0,
+        bytes=0,
+        readiness="ready",
     )
 
 

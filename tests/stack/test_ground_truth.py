@@ -10,7 +10,11 @@ from tests.stack.manifests import METADATA, SALES_COPY, TABLES, manifest
 
 def truth() -> dict:
     return ground_truth(
-        stack="dev-a", env="dev_a", region="eu-west-1", bucket="bucket-x", tables=TABLES,
+        stack="dev-a",
+        env="dev_a",
+        region="eu-west-1",
+        bucket="bucket-x",
+        tables=TABLES,
         manifest=manifest(),
     )
 

@@ -24,7 +24,8 @@ def test_the_default_is_the_bundled_migrations(program_env, free_port):
 
 
 def test_a_relative_directory_is_taken_from_the_project_directory(
-        program_env, free_port, tmp_path, monkeypatch):
+    program_env, free_port, tmp_path, monkeypatch
+):
     """A relative migrationsDir resolves against the project, not the working directory."""
     directory = make_external_alembic(tmp_path)
     relative = os.path.relpath(directory, ROOT)
@@ -36,13 +37,17 @@ def test_a_relative_directory_is_taken_from_the_project_directory(
     assert inputs["migrations_hash"] == migrations_hash(directory)
 
 
-@pytest.mark.parametrize(("remove", "problem"), [
-    (None, "no such directory"),
-    ("env.py", "it has no env.py"),
-    ("versions", "it has no versions/"),
-])
+@pytest.mark.parametrize(
+    ("remove", "problem"),
+    [
+        (None, "no such directory"),
+        ("env.py", "it has no env.py"),
+        ("versions", "it has no versions/"),
+    ],
+)
 def test_a_directory_that_is_not_alembic_is_a_config_error_before_any_resource(
-        program_env, tmp_path, remove, problem):
+    program_env, tmp_path, remove, problem
+):
     """A missing directory, or one without env.py or versions/, names the key and the fix."""
     directory = make_external_alembic(tmp_path)
     if remove is None:

@@ -8,7 +8,11 @@ from components.outputs import emulator_endpoint, stack_outputs, tables_output
 from tests.stack.manifests import TABLES, manifest
 
 TRUTH = ground_truth(
-    stack="dev-a", env="dev_a", region="eu-west-1", bucket="bucket-x", tables=TABLES,
+    stack="dev-a",
+    env="dev_a",
+    region="eu-west-1",
+    bucket="bucket-x",
+    tables=TABLES,
     manifest=manifest(),
 )
 
@@ -16,9 +20,18 @@ TRUTH = ground_truth(
 def config(endpoints: list | None = None) -> StackConfig:
     provider_args = {"endpoints": endpoints} if endpoints else {}
     return StackConfig(
-        stack="dev-a", env="dev_a", profile="small", rows=5, seed=42, tables=TABLES,
-        lifecycle_days=7, kms_key_id=None, tls_only_policy=True, owner="a",
-        aws=AwsSettings(region="eu-west-1", provider_args=provider_args), database=None,
+        stack="dev-a",
+        env="dev_a",
+        profile="small",
+        rows=5,
+        seed=42,
+        tables=TABLES,
+        lifecycle_days=7,
+        kms_key_id=None,
+        tls_only_policy=True,
+        owner="a",
+        aws=AwsSettings(region="eu-west-1", provider_args=provider_args),
+        database=None,
     )
 
 

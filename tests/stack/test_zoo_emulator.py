@@ -64,8 +64,9 @@ def _names(descriptor: dict[str, Any]) -> list[str]:
     return [c["Name"] for c in descriptor.get("Columns", [])]
 
 
-def _read_files(s3, endpoint: Endpoint, table: dict[str, Any], sd: dict[str, Any],
-                bodies: list[bytes]) -> int:
+def _read_files(
+    s3, endpoint: Endpoint, table: dict[str, Any], sd: dict[str, Any], bodies: list[bytes]
+) -> int:
     """Rows in ``bodies`` read as ``sd`` (a table's or a partition's descriptor) says."""
     serde = sd.get("SerdeInfo", {})
     library = serde.get("SerializationLibrary", "")
@@ -143,8 +144,10 @@ def read_through_glue(applied, endpoint: Endpoint, name: str) -> int:
         from deltalake import DeltaTable
 
         options = {
-            "AWS_ENDPOINT_URL": endpoint.url, "AWS_ACCESS_KEY_ID": endpoint.access_key,
-            "AWS_SECRET_ACCESS_KEY": endpoint.secret_key, "AWS_REGION": endpoint.region,
+            "AWS_ENDPOINT_URL": endpoint.url,
+            "AWS_ACCESS_KEY_ID": endpoint.access_key,
+            "AWS_SECRET_ACCESS_KEY": endpoint.secret_key,
+            "AWS_REGION": endpoint.region,
             "AWS_ALLOW_HTTP": "true",
         }
         delta = DeltaTable(sd["SerdeInfo"]["Parameters"]["path"], storage_options=options)
@@ -159,8 +162,13 @@ def read_through_glue(applied, endpoint: Endpoint, name: str) -> int:
     )
     if partitions:
         return sum(
-            _read_files(s3, endpoint, table, p["StorageDescriptor"],
-                        _objects(s3, p["StorageDescriptor"]["Location"]))
+            _read_files(
+                s3,
+                endpoint,
+                table,
+                p["StorageDescriptor"],
+                _objects(s3, p["StorageDescriptor"]["Location"]),
+            )
             for p in partitions
         )
     return _read_files(s3, endpoint, table, sd, _objects(s3, sd["Location"]))
@@ -184,6 +192,7 @@ def test_the_view_decodes_to_valid_json_and_its_sql_runs_in_duckdb(zoo_deployed)
     """The view's ViewOriginalText holds valid view JSON whose originalSql, run in DuckDB
     against the base table read back through Glue, gives the rows the filter selects."""
     import duckdb
+
     applied, endpoint, tables = zoo_deployed
     view = applied.glue.get_table(DatabaseName=DATABASE, Name="big_orders_view")["Table"]
     assert view["TableType"] == "VIRTUAL_VIEW"
@@ -195,8 +204,13 @@ def test_the_view_decodes_to_valid_json_and_its_sql_runs_in_duckdb(zoo_deployed)
     base = applied.glue.get_table(DatabaseName=DATABASE, Name="tsv")["Table"]
     sd = base["StorageDescriptor"]
     (body,) = _objects(applied.s3, sd["Location"])
-    types = {"bigint": pa.int64(), "string": pa.string(), "int": pa.int32(),
-             "double": pa.float64(), "date": pa.date32()}
+    types = {
+        "bigint": pa.int64(),
+        "string": pa.string(),
+        "int": pa.int32(),
+        "double": pa.float64(),
+        "date": pa.date32(),
+    }
     rows = pacsv.read_csv(
         io.BytesIO(body),
         read_options=pacsv.ReadOptions(column_names=_names(sd)),

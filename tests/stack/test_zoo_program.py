@@ -97,9 +97,9 @@ def test_zoo_files_are_objects_and_in_the_ground_truth(zoo_run):
     assert any("no partitions in Glue" in n for n in projected["notes"])
     assert by_kind["empty_table"]["objects"] == [] and by_kind["empty_table"]["rows"] == 0
     for kind, table in by_kind.items():
-        assert table["rows"] == sum(p["rows"] for p in table["partitions"]) or not table[
-            "partitions"
-        ], kind
+        assert (
+            table["rows"] == sum(p["rows"] for p in table["partitions"]) or not table["partitions"]
+        ), kind
         assert table["files"] == len(table["objects"]), kind
         assert {"duckdb", "spark"} <= set(table["engines"]), kind
 

@@ -77,7 +77,6 @@ def server_bindir() -> Path:
     )
 
 
-
 @dataclass
 class PostgresServer:
     """A running throwaway cluster and the credentials of its test role."""
@@ -109,31 +108,54 @@ class PostgresServer:
 
     def admin(self, database: str = "postgres") -> psycopg.Connection:
         """A superuser connection over the unix socket, in autocommit mode."""
-        return psycopg.connect(host=str(self.socket_dir), port=self.port, user=self.superuser,
-                               dbname=database, autocommit=True)
+        return psycopg.connect(
+            host=str(self.socket_dir),
+            port=self.port,
+            user=self.superuser,
+            dbname=database,
+            autocommit=True,
+        )
 
     def create_database(self, name: str | None = None) -> str:
         """Create an empty database owned by the test role; return its name."""
         name = name or f"t_{uuid.uuid4().hex[:16]}"
         with self.admin() as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
-                sql.Identifier(name), sql.Identifier(self.user)))
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                    sql.Identifier(name), sql.Identifier(self.user)
+                )
+            )
         return name
 
     def drop_database(self, name: str) -> None:
         with self.admin() as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
     def _run(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*self.run_as, *args], capture_output=True, text=True,
-                              cwd=self.root, timeout=120)
+        return subprocess.run(
+            [*self.run_as, *args], capture_output=True, text=True, cwd=self.root, timeout=120
+        )
 
     def start(self) -> None:
-        options = (f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-        started = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir),
-                            "-l", str(self.log_file), "-o", options, "-w", "-t", "60", "start")
+        options = (
+            f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        started = self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         if started.returncode != 0:
             raise PostgresUnavailable(
                 f"pg_ctl start failed on port {self.port}: {started.stderr.strip()}\n"
@@ -142,8 +164,15 @@ class PostgresServer:
 
     def stop(self) -> None:
         if (self.data_dir / "postmaster.pid").exists():
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir),
-                      "-m", "immediate", "-w", "stop")
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            )
 
     def server_log(self) -> str:
         try:
@@ -173,8 +202,12 @@ def reap_orphans(bindir: Path, run_as: list[str]) -> None:
             continue
         data = owner.parent / "data"
         if (data / "postmaster.pid").exists():
-            subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                            "-w", "stop"], capture_output=True, cwd=owner.parent, timeout=60)
+            subprocess.run(
+                [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                capture_output=True,
+                cwd=owner.parent,
+                timeout=60,
+            )
         shutil.rmtree(owner.parent, ignore_errors=True)
 
 
@@ -191,13 +224,30 @@ def start_server(attempts: int = 3) -> PostgresServer:
         postgres = pwd.getpwnam("postgres")
         os.chown(root, postgres.pw_uid, postgres.pw_gid)
         superuser = "postgres"
-    server = PostgresServer(bindir=bindir, root=root, port=0, superuser=superuser, user=ROLE,
-                            password=secrets.token_hex(16), run_as=run_as)
+    server = PostgresServer(
+        bindir=bindir,
+        root=root,
+        port=0,
+        superuser=superuser,
+        user=ROLE,
+        password=secrets.token_hex(16),
+        run_as=run_as,
+    )
     try:
         server._run("mkdir", "-m", "700", str(server.socket_dir)).check_returncode()
-        made = server._run(str(bindir / "initdb"), "-D", str(server.data_dir), "-U", superuser,
-                           "-E", "UTF8", "--locale=C", "--auth-local=trust",
-                           "--auth-host=scram-sha-256", "--no-sync")
+        made = server._run(
+            str(bindir / "initdb"),
+            "-D",
+            str(server.data_dir),
+            "-U",
+            superuser,
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "--no-sync",
+        )
         if made.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {made.stderr.strip()}")
         for attempt in range(attempts):
@@ -210,8 +260,11 @@ def start_server(attempts: int = 3) -> PostgresServer:
                 if attempt == attempts - 1:
                     raise
         with server.admin() as conn:
-            conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
-                sql.Identifier(server.user), sql.Literal(server.password)))
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                    sql.Identifier(server.user), sql.Literal(server.password)
+                )
+            )
         server.create_database(SESSION_DATABASE)
     except BaseException:
         remove_server(server)

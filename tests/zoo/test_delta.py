@@ -57,12 +57,13 @@ def test_symlink_manifest_lists_the_live_files_which_read_as_the_table(zoo_root,
     prefix = written["delta_symlink"].prefix
     manifest = (zoo_root / prefix / delta_symlink.MANIFEST).read_text().split()
     table = DeltaTable(str(zoo_root / prefix))
-    assert sorted(manifest) == sorted(f"{zoo_root.as_uri()}/{prefix}/{path}" for path in
-                                      pa.table(table.get_add_actions()).column("path")
-                                      .to_pylist())
+    assert sorted(manifest) == sorted(
+        f"{zoo_root.as_uri()}/{prefix}/{path}"
+        for path in pa.table(table.get_add_actions()).column("path").to_pylist()
+    )
     read = pa.concat_tables(pq.read_table(uri) for uri in manifest).sort_by("id")
     assert read.to_pylist() == table.to_pyarrow_table().sort_by("id").to_pylist()
-    glue = zoo.kind("delta_symlink").glue_table(BUCKET, DATABASE, delta_symlink.TABLE,
-                                                 written["delta_symlink"])
-    assert glue.table_input["StorageDescriptor"]["Location"].endswith(
-        "/_symlink_format_manifest/")
+    glue = zoo.kind("delta_symlink").glue_table(
+        BUCKET, DATABASE, delta_symlink.TABLE, written["delta_symlink"]
+    )
+    assert glue.table_input["StorageDescriptor"]["Location"].endswith("/_symlink_format_manifest/")

@@ -57,7 +57,11 @@ def test_a_process_in_tokyo_writes_the_same_bytes(tmp_path):
     )
     subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "tokyo"), str(ROWS), str(SEED), LOCATION],
-        check=True, env=env, cwd=ROOT, capture_output=True, text=True,
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     here, tokyo = digests(tmp_path / "here"), digests(tmp_path / "tokyo")
     assert sorted(here) == sorted(tokyo)

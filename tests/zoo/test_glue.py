@@ -19,8 +19,11 @@ TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,254}$")
 
 def _glue_client(endpoint):
     return boto3.client(
-        "glue", region_name=endpoint.region, endpoint_url=endpoint.url,
-        aws_access_key_id=endpoint.access_key, aws_secret_access_key=endpoint.secret_key,
+        "glue",
+        region_name=endpoint.region,
+        endpoint_url=endpoint.url,
+        aws_access_key_id=endpoint.access_key,
+        aws_secret_access_key=endpoint.secret_key,
     )
 
 
@@ -79,6 +82,14 @@ def test_the_tools_present_rule_misses_every_non_parquet_non_iceberg_kind(writte
         else:
             assert naive == "UNKNOWN", name
             unknown.add(name)
-    assert agree == {"parquet_nested", "partition_projection", "wide_table", "quoted_columns",
-                     "empty_table", "missing_location", "iceberg_v1", "iceberg_v2_history"}
+    assert agree == {
+        "parquet_nested",
+        "partition_projection",
+        "wide_table",
+        "quoted_columns",
+        "empty_table",
+        "missing_location",
+        "iceberg_v1",
+        "iceberg_v2_history",
+    }
     assert len(unknown) == len(zoo.KINDS) - len(agree) == 12

@@ -11,9 +11,7 @@ from zoo import athena_view, partition_projection, resource_link, schema_drift
 
 def test_table_input_maps_field_by_field_to_snake_case_arguments(written):
     """SerdeInfo becomes ser_de_info, StorageDescriptor's keys snake_case, parameter keys kept."""
-    glue = partition_projection.glue_table(
-        BUCKET, DATABASE, "t", written["partition_projection"]
-    )
+    glue = partition_projection.glue_table(BUCKET, DATABASE, "t", written["partition_projection"])
     args = zoo_glue.table_args(glue.table_input, None)
     descriptor = glue.table_input["StorageDescriptor"]
     assert args["name"] == "t" and args["table_type"] == "EXTERNAL_TABLE"
@@ -39,7 +37,9 @@ def test_a_view_keeps_its_texts_and_a_link_gets_the_account_as_catalog_id(writte
     link = resource_link.glue_table(BUCKET, DATABASE, "l", written["resource_link"]).table_input
     args = zoo_glue.table_args(link, "123456789012")
     assert args["target_table"] == {
-        "catalog_id": "123456789012", "database_name": "test_analytics", "name": "sales_data"
+        "catalog_id": "123456789012",
+        "database_name": "test_analytics",
+        "name": "sales_data",
     }
     with pytest.raises(ValueError, match="account id"):
         zoo_glue.table_args(link, None)

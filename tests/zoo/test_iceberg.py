@@ -36,18 +36,33 @@ def test_iceberg_v2_history_has_every_snapshot_schema_and_spec(written):
     metadata = table.metadata
     assert metadata.format_version == 2
     assert [s.summary.operation.value for s in metadata.snapshots] == [
-        "append", "append", "append", "delete", "append"]
+        "append",
+        "append",
+        "append",
+        "delete",
+        "append",
+    ]
     assert [len(s.fields) for s in metadata.schemas] == [4, 5]
     assert [[f.name for f in spec.fields] for spec in metadata.partition_specs] == [
-        ["day"], ["name"]]
-    read = table.scan().to_arrow().sort_by("id").cast(
-        iceberg_v2_history.final_rows(SEED, written["iceberg_v2_history"].prefix, ROWS).schema)
+        ["day"],
+        ["name"],
+    ]
+    read = (
+        table.scan()
+        .to_arrow()
+        .sort_by("id")
+        .cast(
+            iceberg_v2_history.final_rows(SEED, written["iceberg_v2_history"].prefix, ROWS).schema
+        )
+    )
     expected = iceberg_v2_history.final_rows(SEED, written["iceberg_v2_history"].prefix, ROWS)
     assert read.to_pylist() == expected.sort_by("id").to_pylist()
     assert written["iceberg_v2_history"].rows == ROWS
     first = table.scan(snapshot_id=metadata.snapshots[0].snapshot_id).to_arrow()
-    assert first.num_rows == iceberg_v2_history.batches(
-        SEED, written["iceberg_v2_history"].prefix, ROWS)[0].num_rows
+    assert (
+        first.num_rows
+        == iceberg_v2_history.batches(SEED, written["iceberg_v2_history"].prefix, ROWS)[0].num_rows
+    )
 
 
 def test_iceberg_v3_cannot_be_written_by_the_pinned_pyiceberg(tmp_path):
@@ -56,5 +71,8 @@ def test_iceberg_v3_cannot_be_written_by_the_pinned_pyiceberg(tmp_path):
     catalog = SqlCatalog("v3", uri="sqlite:///:memory:", warehouse=tmp_path.as_uri())
     catalog.create_namespace("zoo")
     with pytest.raises(NotImplementedError, match="Writing V3 is not yet supported"):
-        catalog.create_table(("zoo", "v3"), schema=pa.schema([("id", pa.int64())]),
-                             properties={"format-version": "3"})
+        catalog.create_table(
+            ("zoo", "v3"),
+            schema=pa.schema([("id", pa.int64())]),
+            properties={"format-version": "3"},
+        )

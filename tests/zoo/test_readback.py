@@ -42,8 +42,9 @@ def test_openx_json_lines_are_one_object_per_line(zoo_root, written):
     (f,) = written["json_openx"].files
     lines = (zoo_root / f.key).read_text().splitlines()
     records = [json.loads(line) for line in lines]
-    columns = [c["Name"] for c in _glue("json_openx", written).table_input[
-        "StorageDescriptor"]["Columns"]]
+    columns = [
+        c["Name"] for c in _glue("json_openx", written).table_input["StorageDescriptor"]["Columns"]
+    ]
     assert all(list(r) == columns for r in records)
     assert records == json_openx.objects(SEED, written["json_openx"].prefix, ROWS)
 

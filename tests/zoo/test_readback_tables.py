@@ -38,28 +38,27 @@ def _local(zoo_root, location: str):
     return zoo_root / location[len(prefix) :]
 
 
-def test_nested_parquet_reads_back_with_zstd_int64_timestamps_and_decimal_38_9(
-    zoo_root, written
-):
+def test_nested_parquet_reads_back_with_zstd_int64_timestamps_and_decimal_38_9(zoo_root, written):
     """pyarrow reads the nested table back equal; the file is zstd, ts is INT64 micros and
     price is decimal(38,9)."""
     (f,) = written["parquet_nested"].files
     read = pq.read_table(zoo_root / f.key)
     assert read.equals(parquet_nested.table(SEED, written["parquet_nested"].prefix, ROWS))
     meta = pq.ParquetFile(zoo_root / f.key).metadata
-    columns = {meta.schema.column(i).path: meta.row_group(0).column(i) for i in
-               range(meta.num_columns)}
+    columns = {
+        meta.schema.column(i).path: meta.row_group(0).column(i) for i in range(meta.num_columns)
+    }
     assert {c.compression for c in columns.values()} == {"ZSTD"}
     assert columns["ts"].physical_type == "INT64"
     assert read.schema.field("price").type == pa.decimal128(38, 9)
-    glue_types = dict((c["Name"], c["Type"]) for c in _glue("parquet_nested", written)
-                      .table_input["StorageDescriptor"]["Columns"])
+    glue_types = dict(
+        (c["Name"], c["Type"])
+        for c in _glue("parquet_nested", written).table_input["StorageDescriptor"]["Columns"]
+    )
     assert glue_types["items"] == "array<struct<sku:string,qty:int>>"
 
 
-def test_projection_template_finds_every_file_and_no_partition_is_registered(
-    zoo_root, written
-):
+def test_projection_template_finds_every_file_and_no_partition_is_registered(zoo_root, written):
     """Each date of projection.dt.range, put into storage.location.template, is a folder
     holding that day's rows; the definition registers no partition."""
     glue = _glue("partition_projection", written)
@@ -89,8 +88,12 @@ def test_drifted_partitions_declare_exactly_their_files_keys(zoo_root, written):
                 assert list(json.loads(line)) == declared, path
         differing += declared != table_columns
     assert differing == 2
-    amount = {tuple(p["Values"]): [c["Type"] for c in p["StorageDescriptor"]["Columns"]
-                                   if c["Name"] == "amount"] for p in glue.partitions}
+    amount = {
+        tuple(p["Values"]): [
+            c["Type"] for c in p["StorageDescriptor"]["Columns"] if c["Name"] == "amount"
+        ]
+        for p in glue.partitions
+    }
     assert sorted(amount.values()) == [[], ["bigint"], ["double"]]
     assert sum(f.rows for f in written["schema_drift"].files) == ROWS
     assert len(schema_drift.PARTITION_COLUMNS) == len(glue.partitions)
@@ -122,8 +125,9 @@ def test_wide_and_quoted_tables_read_back_with_their_column_names(zoo_root, writ
     for name, module in (("wide_table", wide_table), ("quoted_columns", quoted_columns)):
         (f,) = written[name].files
         read = pq.read_table(zoo_root / f.key)
-        glue_names = [c["Name"] for c in _glue(name, written).table_input[
-            "StorageDescriptor"]["Columns"]]
+        glue_names = [
+            c["Name"] for c in _glue(name, written).table_input["StorageDescriptor"]["Columns"]
+        ]
         assert read.column_names == glue_names, name
         assert read.equals(module.table(SEED, written[name].prefix, ROWS)), name
     assert len(wide_table.COLUMNS) == 300
