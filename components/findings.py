@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components import glue_shapes
+from components import glue_shapes, glue_spelling
 from datagen.catalog import TableSpec
 from datagen.manifest import TableEntry
 
@@ -113,28 +113,6 @@ def expected(table: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-_API_KEYS = {"ser_de_info": "SerdeInfo"}
-
-
-def _api_key(key: str) -> str:
-    return _API_KEYS.get(key) or "".join(part.capitalize() for part in key.split("_"))
-
-
-def _api_shape(value: Any) -> Any:
-    """Glue's API spelling of a shape from ``glue_shapes`` (``input_format`` -> ``InputFormat``).
-
-    ``parameters`` maps are values, not shapes: their keys stay as they are.
-    """
-    if isinstance(value, list):
-        return [_api_shape(item) for item in value]
-    if isinstance(value, Mapping):
-        return {
-            _api_key(key): dict(item) if key == "parameters" else _api_shape(item)
-            for key, item in value.items()
-        }
-    return value
-
-
 def registered_table(spec: TableSpec, table: TableEntry) -> dict[str, Any]:
     """The Glue ``Table`` the program registers for ``spec``, as ``GetTable`` returns it.
 
@@ -146,6 +124,8 @@ def registered_table(spec: TableSpec, table: TableEntry) -> dict[str, Any]:
         "Name": spec.name,
         "TableType": "EXTERNAL_TABLE",
         "Parameters": glue_shapes.table_parameters(spec, table),
-        "PartitionKeys": _api_shape(glue_shapes.partition_keys(spec)),
-        "StorageDescriptor": _api_shape(glue_shapes.table_storage_descriptor(spec, table)),
+        "PartitionKeys": glue_spelling.to_api(glue_shapes.partition_keys(spec)),
+        "StorageDescriptor": glue_spelling.to_api(
+            glue_shapes.table_storage_descriptor(spec, table)
+        ),
     }

@@ -9,11 +9,10 @@ are values and keep their keys.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from components import findings
+from components import findings, glue_spelling
 from datagen.catalog import TableSpec
 from datagen.kinds import kind_for
 from datagen.manifest import Manifest, TableEntry
@@ -30,23 +29,6 @@ _TABLE_FIELDS = {
     "TargetTable": "target_table",
     "Description": "description",
 }
-_SPELLING = {"SerdeInfo": "ser_de_info"}
-
-
-def _snake(key: str) -> str:
-    return _SPELLING.get(key) or re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
-
-
-def _snake_shape(value: Any) -> Any:
-    """A boto3 shape in snake_case keys; ``Parameters`` maps are kept as they are."""
-    if isinstance(value, list):
-        return [_snake_shape(item) for item in value]
-    if isinstance(value, Mapping):
-        return {
-            _snake(key): dict(item) if key == "Parameters" else _snake_shape(item)
-            for key, item in value.items()
-        }
-    return value
 
 
 def table_args(table_input: Mapping[str, Any], catalog_id: str | None) -> dict[str, Any]:
@@ -57,7 +39,7 @@ def table_args(table_input: Mapping[str, Any], catalog_id: str | None) -> dict[s
     if unknown:
         raise ValueError(f"TableInput fields {unknown} have no CatalogTable argument here")
     args = {
-        _TABLE_FIELDS[key]: dict(value) if key == "Parameters" else _snake_shape(value)
+        _TABLE_FIELDS[key]: dict(value) if key == "Parameters" else glue_spelling.to_snake(value)
         for key, value in table_input.items()
     }
     if "target_table" in args:
@@ -71,7 +53,7 @@ def partition_args(partition_input: Mapping[str, Any]) -> dict[str, Any]:
     """``aws.glue.Partition`` keyword arguments (without database and table names)."""
     return {
         "partition_values": list(partition_input["Values"]),
-        "storage_descriptor": _snake_shape(partition_input["StorageDescriptor"]),
+        "storage_descriptor": glue_spelling.to_snake(partition_input["StorageDescriptor"]),
         "parameters": dict(partition_input.get("Parameters") or {}),
     }
 
