@@ -15,8 +15,7 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
-    descriptor = parquet_nested.parquet_descriptor(base.table_location(bucket, written), COLUMNS)
-    return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
+    return parquet_nested.parquet_table(bucket, name, written, COLUMNS)
 
 
 def expected(written: base.Written) -> base.Expected:

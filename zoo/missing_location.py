@@ -22,8 +22,7 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
     location = f"s3://{missing_bucket(bucket)}/{written.prefix}/"
-    descriptor = parquet_nested.parquet_descriptor(location, COLUMNS)
-    return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
+    return parquet_nested.parquet_table(bucket, name, written, COLUMNS, location)
 
 
 def expected(written: base.Written) -> base.Expected:

@@ -71,11 +71,16 @@ def write_one_file(root: Path, table_prefix: str, data: pa.Table) -> base.Writte
     return base.Written(table_prefix, (base.file_record(root, key, data.num_rows),))
 
 
-def one_file_table(
-    bucket: str, name: str, written: base.Written, columns: Sequence[tuple[str, str]]
+def parquet_table(
+    bucket: str,
+    name: str,
+    written: base.Written,
+    columns: Sequence[tuple[str, str]],
+    location: str | None = None,
 ) -> base.GlueTable:
-    """The Glue table of a ``write_one_file`` table with ``columns``."""
-    descriptor = parquet_descriptor(base.table_location(bucket, written), columns)
+    """The Glue table of an unpartitioned Parquet table with ``columns``, at ``location``
+    (default: the table's folder in the bucket)."""
+    descriptor = parquet_descriptor(location or base.table_location(bucket, written), columns)
     return base.GlueTable(base.external_table(name, descriptor, {"classification": "parquet"}))
 
 
@@ -95,7 +100,7 @@ def parquet_descriptor(location: str, columns: Sequence[tuple[str, str]]) -> dic
 
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
-    return one_file_table(bucket, name, written, COLUMNS)
+    return parquet_table(bucket, name, written, COLUMNS)
 
 
 def expected(written: base.Written) -> base.Expected:

@@ -34,7 +34,7 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 
 def glue_table(bucket: str, database: str, name: str, written: base.Written) -> base.GlueTable:
-    return parquet_nested.one_file_table(bucket, name, written, COLUMNS)
+    return parquet_nested.parquet_table(bucket, name, written, COLUMNS)
 
 
 def expected(written: base.Written) -> base.Expected:
