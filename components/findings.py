@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components import glue_shapes, glue_spelling
+from components import glue_shapes
 from datagen.catalog import TableSpec
 from datagen.manifest import TableEntry
 
@@ -114,18 +114,7 @@ def expected(table: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def registered_table(spec: TableSpec, table: TableEntry) -> dict[str, Any]:
-    """The Glue ``Table`` the program registers for ``spec``, as ``GetTable`` returns it.
-
-    Built from the same ``glue_shapes`` functions ``GlueCatalog`` passes to
-    ``aws.glue.CatalogTable``, so the findings of the ground truth are those of the
-    registered definition.
-    """
-    return {
-        "Name": spec.name,
-        "TableType": "EXTERNAL_TABLE",
-        "Parameters": glue_shapes.table_parameters(spec, table),
-        "PartitionKeys": glue_spelling.to_api(glue_shapes.partition_keys(spec)),
-        "StorageDescriptor": glue_spelling.to_api(
-            glue_shapes.table_storage_descriptor(spec, table)
-        ),
-    }
+    """The Glue ``Table`` the program registers for ``spec``, as ``GetTable`` returns it:
+    the same definition ``GlueCatalog`` registers (``glue_shapes.hive_glue_table``), so the
+    findings of the ground truth are those of the registered definition."""
+    return glue_shapes.hive_glue_table(spec, table).table_input

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import glue_shapes, naming, zoo_glue
-from datagen.catalog import Format, TableSpec
-from datagen.kinds import kind_for
-from datagen.manifest import Manifest, TableEntry
+from components import glue_shapes, glue_spelling, naming
+from datagen.catalog import TableSpec
+from datagen.manifest import Manifest
 
 
 @dataclass
@@ -22,7 +21,7 @@ class GlueCatalogArgs:
     manifest: Manifest
     """What was generated: every database, table and partition with its location."""
     account_id: str | None = None
-    """The catalog id a resource link's target names (zoo tables only)."""
+    """The catalog id a resource link's target names (the zoo's resource link)."""
 
 
 class GlueCatalog(pulumi.ComponentResource):
@@ -54,32 +53,24 @@ class GlueCatalog(pulumi.ComponentResource):
         self.partitions: list[aws.glue.Partition] = []
         for spec in args.tables:
             entry = args.manifest.table(spec.key)
-            if spec.format is Format.ZOO:
-                self._zoo_table(name, args, spec, entry, child)
-                continue
+            database = naming.database_name(args.env, spec.role)
+            glue = glue_shapes.glue_table(args.manifest, spec, entry, database)
             table = aws.glue.CatalogTable(
                 f"{name}-{spec.role}-{spec.name}",
-                name=spec.name,
                 database_name=self.databases[spec.role].name,
-                description=spec.description,
-                table_type="EXTERNAL_TABLE",
-                parameters=glue_shapes.table_parameters(spec, entry),
-                partition_keys=glue_shapes.partition_keys(spec),
-                storage_descriptor=glue_shapes.table_storage_descriptor(spec, entry),
+                **glue_spelling.table_args(glue.table_input, args.account_id),
                 opts=child,
             )
             self.tables[spec.key] = table
-            for partition in entry.partitions:
+            # A kind may register fewer partitions than it wrote (projection: none).
+            paths = {tuple(p.value_list): p.path for p in entry.partitions}
+            for partition in glue.partitions:
                 self.partitions.append(
                     aws.glue.Partition(
-                        f"{name}-{spec.role}-{spec.name}-{partition.path}",
+                        f"{name}-{spec.role}-{spec.name}-{paths[tuple(partition['Values'])]}",
                         database_name=table.database_name,
                         table_name=table.name,
-                        partition_values=partition.value_list,
-                        parameters=glue_shapes.partition_parameters(spec),
-                        storage_descriptor=glue_shapes.partition_storage_descriptor(
-                            spec, partition
-                        ),
+                        **glue_spelling.partition_args(partition),
                         opts=child,
                     )
                 )
@@ -88,35 +79,3 @@ class GlueCatalog(pulumi.ComponentResource):
             role: database.name for role, database in self.databases.items()
         }
         self.register_outputs({"databases": self.database_names})
-
-    def _zoo_table(
-        self,
-        name: str,
-        args: GlueCatalogArgs,
-        spec: TableSpec,
-        entry: TableEntry,
-        child: pulumi.ResourceOptions,
-    ) -> None:
-        """The zoo module's exact definition: its table and the partitions it registers
-        (none for projection; each with its own columns for drift)."""
-        database = naming.database_name(args.env, spec.role)
-        glue = kind_for(spec.format).glue_table(args.manifest, entry, spec, database)
-        table = aws.glue.CatalogTable(
-            f"{name}-{spec.role}-{spec.name}",
-            database_name=self.databases[spec.role].name,
-            **zoo_glue.table_args(glue.table_input, args.account_id),
-            opts=child,
-        )
-        self.tables[spec.key] = table
-        paths = {tuple(p.value_list): p.path for p in entry.partitions}
-        for partition in glue.partitions:
-            path = paths[tuple(partition["Values"])]
-            self.partitions.append(
-                aws.glue.Partition(
-                    f"{name}-{spec.role}-{spec.name}-{path}",
-                    database_name=table.database_name,
-                    table_name=table.name,
-                    **zoo_glue.partition_args(partition),
-                    opts=child,
-                )
-            )

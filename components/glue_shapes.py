@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from components import glue_spelling
 from datagen.catalog import TableSpec
 from datagen.kinds import kind_for
-from datagen.manifest import PartitionEntry, TableEntry
+from datagen.kinds.base import GlueTable
+from datagen.manifest import Manifest, PartitionEntry, TableEntry
 
 
 def columns(spec: TableSpec) -> list[dict[str, str]]:
@@ -43,3 +45,39 @@ def table_parameters(spec: TableSpec, table: TableEntry) -> dict[str, str]:
 def partition_parameters(spec: TableSpec) -> dict[str, str]:
     """Partition parameters: the kind's (its classification and extra table parameters)."""
     return kind_for(spec.format).partition_parameters()
+
+
+def hive_glue_table(spec: TableSpec, table: TableEntry) -> GlueTable:
+    """The Glue definition of a table shaped by its kind's storage descriptor and
+    parameters (the Hive-style and Iceberg kinds), one partition per manifest partition."""
+    partitions = []
+    if table.partitions:
+        parameters = partition_parameters(spec)
+        partitions = [
+            {
+                "Values": partition.value_list,
+                "StorageDescriptor": glue_spelling.to_api(
+                    partition_storage_descriptor(spec, partition)
+                ),
+                "Parameters": dict(parameters),
+            }
+            for partition in table.partitions
+        ]
+    return GlueTable(
+        table_input={
+            "Name": spec.name,
+            "Description": spec.description,
+            "TableType": "EXTERNAL_TABLE",
+            "Parameters": table_parameters(spec, table),
+            "PartitionKeys": glue_spelling.to_api(partition_keys(spec)),
+            "StorageDescriptor": glue_spelling.to_api(table_storage_descriptor(spec, table)),
+        },
+        partitions=partitions,
+    )
+
+
+def glue_table(manifest: Manifest, spec: TableSpec, table: TableEntry, database: str) -> GlueTable:
+    """Every table's Glue definition, in boto3's spelling: the one its kind shapes itself
+    (a zoo table), else the one its storage descriptor and parameters give."""
+    own = kind_for(spec.format).glue_table(manifest, table, spec, database)
+    return own if own is not None else hive_glue_table(spec, table)

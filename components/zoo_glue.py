@@ -1,10 +1,6 @@
-"""The zoo's Glue definitions as Pulumi arguments, and its ground truth entries (pure).
-
-A zoo module shapes its table as boto3's ``TableInput`` and ``PartitionInput``
-(``zoo.base.GlueTable``); ``aws.glue.CatalogTable`` and ``aws.glue.Partition`` take the
-same fields in snake_case. ``table_args`` and ``partition_args`` map one to the other
-field by field, so the registered definition is exactly the zoo module's; parameter maps
-are values and keep their keys.
+"""The zoo's ground truth entries (pure): a zoo module shapes its table as boto3's
+``TableInput`` and ``PartitionInput`` (``glue_shapes.glue_table``), registered like every
+other table; its entry adds the zoo module's own findings.
 """
 
 from __future__ import annotations
@@ -12,50 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from components import findings, glue_spelling
+from components import findings
 from datagen.catalog import TableSpec
 from datagen.kinds import kind_for
 from datagen.manifest import Manifest, TableEntry
-
-# TableInput fields the program registers; anything else in a zoo definition is an error.
-_TABLE_FIELDS = {
-    "Name": "name",
-    "TableType": "table_type",
-    "Parameters": "parameters",
-    "StorageDescriptor": "storage_descriptor",
-    "PartitionKeys": "partition_keys",
-    "ViewOriginalText": "view_original_text",
-    "ViewExpandedText": "view_expanded_text",
-    "TargetTable": "target_table",
-    "Description": "description",
-}
-
-
-def table_args(table_input: Mapping[str, Any], catalog_id: str | None) -> dict[str, Any]:
-    """``aws.glue.CatalogTable`` keyword arguments (without ``database_name``) for a boto3
-    ``TableInput``; a resource link's ``TargetTable`` gets ``catalog_id`` (this account),
-    which the provider requires and a ``TableInput`` may leave out."""
-    unknown = sorted(set(table_input) - set(_TABLE_FIELDS))
-    if unknown:
-        raise ValueError(f"TableInput fields {unknown} have no CatalogTable argument here")
-    args = {
-        _TABLE_FIELDS[key]: dict(value) if key == "Parameters" else glue_spelling.to_snake(value)
-        for key, value in table_input.items()
-    }
-    if "target_table" in args:
-        if not catalog_id:
-            raise ValueError("a resource link's target_table needs the account id (catalog_id)")
-        args["target_table"] = {"catalog_id": catalog_id, **args["target_table"]}
-    return args
-
-
-def partition_args(partition_input: Mapping[str, Any]) -> dict[str, Any]:
-    """``aws.glue.Partition`` keyword arguments (without database and table names)."""
-    return {
-        "partition_values": list(partition_input["Values"]),
-        "storage_descriptor": glue_spelling.to_snake(partition_input["StorageDescriptor"]),
-        "parameters": dict(partition_input.get("Parameters") or {}),
-    }
 
 
 def _columns(table_input: Mapping[str, Any]) -> list[dict[str, str]]:

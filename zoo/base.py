@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from datagen.kinds.base import GlueTable
+
 REFERENCE_DATE = dt.date(2024, 12, 31)
 
 # Hive text tables (https://docs.aws.amazon.com/athena/latest/ug/lazy-simple-serde.html)
@@ -68,15 +70,6 @@ class Written:
             if f.partition and dict(f.partition) not in seen:
                 seen.append(dict(f.partition))
         return seen
-
-
-@dataclass(frozen=True)
-class GlueTable:
-    """``create_table(DatabaseName=..., TableInput=table_input)`` and
-    ``batch_create_partition(..., PartitionInputList=partitions)``."""
-
-    table_input: dict[str, Any]
-    partitions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

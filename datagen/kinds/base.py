@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,6 +25,16 @@ class WrittenFile:
     content_type: str
     rows: int | None = None
     partition: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class GlueTable:
+    """A table's whole Glue definition in boto3's spelling:
+    ``create_table(DatabaseName=..., TableInput=table_input)`` and
+    ``batch_create_partition(..., PartitionInputList=partitions)``."""
+
+    table_input: dict[str, Any]
+    partitions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -74,12 +84,12 @@ class TableKind(ABC):
 
     def glue_table(
         self, manifest: Manifest, entry: TableEntry, spec: TableSpec, database: str
-    ) -> Any:
-        """A kind that shapes its whole Glue definition itself (a zoo table: views, resource
-        links, per-partition columns, no registered partitions) gives it here, as boto3's
-        ``TableInput`` and ``PartitionInput`` list; the Hive-style kinds give theirs through
-        ``storage_descriptor`` and the parameters instead."""
-        raise TypeError(f"{self.format} tables are shaped by storage_descriptor and parameters")
+    ) -> GlueTable | None:
+        """The table's whole Glue definition, for a kind that shapes it itself (a zoo table:
+        views, resource links, per-partition columns, no registered partitions); ``None``
+        (the default) lets ``components.glue_shapes.glue_table`` shape it from the kind's
+        ``storage_descriptor`` and parameters, as for the Hive-style and Iceberg kinds."""
+        return None
 
     def expected(self, manifest: Manifest, entry: TableEntry, spec: TableSpec) -> dict[str, Any]:
         """The true findings a kind knows beyond the rule table (a zoo table's kind, detected

@@ -25,6 +25,7 @@ from datagen.catalog import Format, TableSpec
 from datagen.kinds.base import (
     OCTET_STREAM,
     PARQUET_CONTENT_TYPE,
+    GlueTable,
     TableKind,
     WrittenFile,
     WrittenTable,
@@ -33,7 +34,7 @@ from datagen.kinds.base import (
 if TYPE_CHECKING:
     from datagen.manifest import Manifest, TableEntry
     from datagen.rows import TablePlan
-    from zoo.base import GlueTable, Written
+    from zoo.base import Written
 
 ROLE = "zoo"
 """The zoo's database role: its tables are ``zoo/<table>`` in ``<env>_zoo``."""

@@ -8,7 +8,7 @@ import json
 import pytest
 
 import zoo
-from components import zoo_glue
+from components import glue_spelling
 from datagen.kinds.zoo import written_of
 from tests.stack.program import ProgramRun, run_program, unwrap
 from tests.stack.test_program import DATABASE, OBJECT, PARTITION, TABLE, generated_manifest
@@ -54,7 +54,7 @@ def test_zoo_tables_carry_the_zoo_modules_exact_definitions(zoo_run):
         entry = manifest.table(f"zoo/{module.TABLE}")
         glue = module.glue_table(bucket, "test_zoo", module.TABLE, written_of(manifest, entry))
         inputs = tables[f"glue-zoo-{module.TABLE}"]
-        args = zoo_glue.table_args(glue.table_input, "123456789012")
+        args = glue_spelling.table_args(glue.table_input, "123456789012")
         assert inputs["name"] == args["name"], kind
         assert inputs.get("tableType") == args.get("table_type"), kind
         assert inputs.get("parameters", {}) == glue.table_input.get("Parameters", {}), kind
