@@ -228,8 +228,7 @@ class Target:
         """``postgresql://user@host:port/db``: safe to print, store and compare."""
         return f"postgresql://{self.user}@{self.address}/{self.database}"
 
-    @property
-    def sqlalchemy_url(self) -> str:
+    def _url(self, query: dict[str, str] | None = None) -> str:
         import sqlalchemy as sa
 
         url = sa.engine.URL.create(
@@ -239,8 +238,13 @@ class Target:
             host=self.host,
             port=self.port,
             database=self.database,
+            query=query or {},
         )
         return url.render_as_string(hide_password=False)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self._url()
 
     def bounded_url(self, bounds: Bounds, lock_timeout: float | None = None) -> str:
         """The psycopg 3 URL whose every session carries the timeouts of ``bounds``.
@@ -249,24 +253,15 @@ class Target:
         ``lock_timeout`` and ``statement_timeout`` in milliseconds), so any ``env.py`` that
         builds its engine from the URL it is given gets them.
         """
-        import sqlalchemy as sa
-
         lock_ms = round((bounds.lock_timeout if lock_timeout is None else lock_timeout) * 1000)
         statement_ms = round(bounds.statement_timeout * 1000)
-        url = sa.engine.URL.create(
-            "postgresql+psycopg",
-            username=self.user,
-            password=self.password,
-            host=self.host,
-            port=self.port,
-            database=self.database,
-            query={
+        return self._url(
+            {
                 "connect_timeout": str(bounds.connect_timeout),
                 "options": f"-c lock_timeout={lock_ms} -c statement_timeout={statement_ms}",
                 "application_name": APPLICATION_NAME,
-            },
+            }
         )
-        return url.render_as_string(hide_password=False)
 
     def redact(self, text: str) -> str:
         """``text`` with the password (raw or URL-quoted) replaced by ``***``."""
