@@ -26,9 +26,24 @@ def datagen(*args: str, timeout: float = COMMAND_TIMEOUT) -> subprocess.Complete
     )
 
 
+# Prepended to a child's code: the first batch of rows waits before it is drawn, so a test
+# that interrupts or kills the run does so mid-generation however fast the machine is.
+HOLD_GENERATION = f"""
+import sys, time
+import datagen.rows as _rows
+_batches = _rows.TablePlan.batches
+def _held(self, partition):
+    time.sleep({COMMAND_TIMEOUT})
+    yield from _batches(self, partition)
+_rows.TablePlan.batches = _held
+"""
+
+
 def start_datagen(*args: str) -> subprocess.Popen:
+    """``python -m datagen`` with ``args``, held in its first table (``HOLD_GENERATION``)."""
+    code = HOLD_GENERATION + "from datagen.__main__ import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.Popen(
-        [sys.executable, "-m", "datagen", *args],
+        [sys.executable, "-c", code, *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -13,7 +13,12 @@ from pathlib import Path
 from datagen import cache
 from datagen.catalog import ACCESS_LOGS
 from datagen.manifest import MANIFEST_NAME
-from tests.hostile.helpers import COMMAND_TIMEOUT, backdate, wait_for_staging
+from tests.hostile.helpers import (
+    COMMAND_TIMEOUT,
+    HOLD_GENERATION,
+    backdate,
+    wait_for_staging,
+)
 
 LOCATION = "s3://hostile-cache-bucket"
 INPUTS = {"tables": [ACCESS_LOGS], "rows": 30, "seed": 7, "location": LOCATION}
@@ -101,8 +106,8 @@ def test_a_killed_fill_of_the_cache_is_cleaned_up_after_an_hour(tmp_path):
     """A cache fill killed mid-way leaves a staging folder that the next fill removes."""
     cache_root = tmp_path / "cache"
     cache_root.mkdir()
-    script = (
-        "import sys; from datagen.cache import generate_cached; "
+    script = HOLD_GENERATION + (
+        "from datagen.cache import generate_cached; "
         "from datagen.catalog import TABLES; "
         "generate_cached(sys.argv[1], tables=TABLES, rows=400000, seed=1, location=None)"
     )
