@@ -200,11 +200,12 @@ class ZooKind(TableKind):
         """The digest of the zoo module's ``rows`` (seed, rows and prefix as ``write_table``
         gave them) rendered with ``value_columns``' types; ``None`` when the module says the
         table has no rows of its own (``rows`` gives ``None``: a view, a resource link)."""
-        from datagen.digest import digest_rows
-
         data = _module(spec.name).rows(manifest.seed, entry.key, manifest.rows)
         if data is None:
             return None
+        # Only now: a cache hit asks again for the tables without rows, and needs no Arrow.
+        from datagen.digest import digest_rows
+
         columns = value_columns(manifest, entry, spec)
         if data.column_names != [name for name, _ in columns]:
             raise ValueError(
