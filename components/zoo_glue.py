@@ -39,7 +39,9 @@ def ground_truth_entry(
     """A zoo table's ground truth: the core tables' facts from its registered definition
     and the manifest, plus ``kind``, ``detected_format`` (the true format, from the zoo
     module), ``notes`` and ``engines``; ``expected`` is the rule table's findings for the
-    registered definition (``components.findings``), as for the core tables."""
+    registered definition (``components.findings``), as for the core tables, and
+    ``value_digest`` that of the zoo module's ``rows`` (null for a view or a resource link,
+    which have no rows of their own)."""
     from zoo import engines
 
     kind = kind_for(spec.format)
@@ -72,6 +74,7 @@ def ground_truth_entry(
         ],
         "registered_partitions": len(glue.partitions),
         "rows": table.rows,
+        "value_digest": table.value_digest,
         "files": table.files,
         "bytes": table.bytes,
         "objects": [{"key": file.key, "bytes": file.bytes} for file in manifest.files_of(table)],

@@ -195,19 +195,26 @@ def with_value_digests(entry: Path, manifest: Manifest, tables: Sequence[TableSp
 
     The digest draws the table's rows again and sorts their text: at a million rows that
     costs seconds and hundreds of MiB, which ``generate`` (and its benchmark) does not
-    pay. The first run that uses an entry computes them and writes them into the entry's
-    ``manifest.json``; every later cache hit reads them back.
+    pay. The first run that uses an entry asks each table's kind for it
+    (``TableKind.value_digest``) and writes the digests into the entry's
+    ``manifest.json``; every later cache hit reads them back. A table with no rows of its
+    own (a zoo view or resource link) keeps ``None``: its kind answers that again without
+    drawing anything, and the manifest is not rewritten for it.
     """
     from datagen.kinds import kind_for
 
-    # Only a table whose rows follow its spec can have them drawn again (not the zoo's).
-    specs = {spec.key: spec for spec in tables if kind_for(spec.format).partitions_from_spec}
+    specs = {spec.key: spec for spec in tables}
     missing = [t for t in manifest.tables if t.value_digest is None and t.key in specs]
     if not missing:
         return manifest
-    from datagen.digest import table_digest
-
-    digests = {t.key: table_digest(specs[t.key], manifest) for t in missing}
+    digests = {}
+    for table in missing:
+        spec = specs[table.key]
+        value_digest = kind_for(spec.format).value_digest(manifest, table, spec)
+        if value_digest is not None:
+            digests[table.key] = value_digest
+    if not digests:
+        return manifest
     digested = replace(
         manifest,
         tables=[

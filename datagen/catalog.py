@@ -176,20 +176,87 @@ def _simple_types() -> dict[str, pa.DataType]:
 
 
 _DECIMAL = re.compile(r"^decimal\((\d+),(\d+)\)$")
-_ARRAY = re.compile(r"^array<(.+)>$")
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def arrow_type(glue_type: str) -> pa.DataType:
-    """The Arrow type a Glue/Hive column type is generated and read back as."""
+def _top_level_split(text: str, separator: str) -> list[str]:
+    """``text`` split at each ``separator`` outside ``<...>`` and ``(...)``
+    (``a:int,b:decimal(10,2)`` gives two parts, ``map<string,int>`` one)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in "<(":
+            depth += 1
+        elif char in ">)":
+            depth -= 1
+            if depth < 0:
+                raise ValueError(f"unbalanced {char!r}")
+        elif char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    if depth:
+        raise ValueError("unbalanced '<' or '('")
+    parts.append(text[start:])
+    return parts
+
+
+def _nested(glue_type: str) -> tuple[str, str] | None:
+    """``("array", "int")`` for ``array<int>``: the constructor and its argument text."""
+    head, bracket, rest = glue_type.partition("<")
+    if not bracket:
+        return None
+    if not rest.endswith(">"):
+        raise ValueError("the type after '<' must end with '>'")
+    return head.strip(), rest[:-1]
+
+
+def _parse(glue_type: str) -> pa.DataType:
     import pyarrow as pa
 
+    glue_type = glue_type.strip()
     if glue_type in _simple_types():
         return _simple_types()[glue_type]
     if match := _DECIMAL.match(glue_type):
         return pa.decimal128(int(match.group(1)), int(match.group(2)))
-    if match := _ARRAY.match(glue_type):
-        return pa.list_(arrow_type(match.group(1)))
-    raise ValueError(f"unsupported Glue column type {glue_type!r}")
+    nested = _nested(glue_type)
+    if nested is None:
+        raise ValueError(f"unknown type {glue_type!r}")
+    head, inner = nested
+    parts = _top_level_split(inner, ",")
+    if head == "array":
+        if len(parts) != 1:
+            raise ValueError(f"array<...> takes one element type, not {inner!r}")
+        return pa.list_(_parse(parts[0]))
+    if head == "map":
+        if len(parts) != 2:
+            raise ValueError(f"map<...> takes a key and a value type, not {inner!r}")
+        return pa.map_(_parse(parts[0]), _parse(parts[1]))
+    if head == "struct":
+        fields = []
+        for part in parts:
+            name, colon, field_type = part.partition(":")
+            if not colon or not _FIELD_NAME.match(name.strip()):
+                raise ValueError(f"a struct field is name:type, not {part!r}")
+            fields.append(pa.field(name.strip(), _parse(field_type)))
+        return pa.struct(fields)
+    raise ValueError(f"unknown type constructor {head!r} (array, map or struct)")
+
+
+def arrow_type(glue_type: str) -> pa.DataType:
+    """The Arrow type a Glue/Hive column type is generated and read back as.
+
+    Nested Hive types nest: ``array<t>`` is a list, ``map<k,v>`` a map and
+    ``struct<name:t,...>`` a struct with the fields in declared order
+    (``array<struct<sku:string,qty:int>>``); commas inside ``<>`` and ``()`` belong to
+    the inner type. Raises ``ValueError`` naming the type and the part not understood.
+    """
+    try:
+        return _parse(glue_type)
+    except ValueError as err:
+        raise ValueError(
+            f"unsupported Glue column type {glue_type!r}: {err}; the types are bigint, int, "
+            "smallint, tinyint, double, float, boolean, string, date, timestamp, "
+            "decimal(p,s), array<t>, map<k,v> and struct<name:t,...>"
+        ) from None
 
 
 # --- the five tables of the design ---------------------------------------------------

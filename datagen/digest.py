@@ -10,9 +10,14 @@ The canonical text form (docs/engines.md, "The value digest"):
   doubles as the shortest text that reads back as the same double, Python's ``repr``
   (``2.0``, ``0.1``, ``1e+20``); dates ``YYYY-MM-DD``; timestamps as wall-clock
   ``YYYY-MM-DD HH:MM:SS``, with ``.ffffff`` only when the microseconds are not zero;
-  strings as they are; arrays as a JSON array of their elements' texts as JSON strings
-  (``["a","b"]``: no spaces, non-ASCII kept, ``\\`` ``"`` newline, carriage return and
-  tab escaped as JSON does, a NULL element ``null``);
+  strings as they are; arrays, structs and maps as their JSON form (below);
+- the JSON form of a value: a scalar's is its canonical text as a JSON string, NULL's is
+  ``null``; an array's is a JSON array of its elements' JSON forms (``["a","b"]``); a
+  struct's a JSON object of its fields in declared order (``{"city":"lisbon","zip":null}``);
+  a map's a JSON object of its entries sorted by the key's canonical text (by UTF-8
+  bytes), each key the key's canonical text (``{"qty":"3","rank":"0"}``); no spaces,
+  non-ASCII kept, strings escaped as ``json.dumps`` does (``\\`` ``"``, ``\\n``,
+  ``\\u0001``...);
 - rows are sorted by their UTF-8 bytes, each ends in a newline, and the digest is the
   SHA-256 of the whole text, in hex.
 
@@ -23,6 +28,7 @@ the Glue types (``datagen.catalog.arrow_type``), so one function renders them al
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Sequence
 
@@ -36,15 +42,28 @@ from datagen.rows import TablePlan
 
 NULL = "\\N"
 _SLICE = 65_536
-# Array elements are JSON strings: these are the escapes json.dumps makes for the
-# characters a value can hold here (other control characters never occur).
-_JSON_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
+# The escapes json.dumps (ensure_ascii=False) makes inside a JSON string, backslash first.
+_JSON_ESCAPES = (
+    ("\\", "\\\\"),
+    ('"', '\\"'),
+    ("\n", "\\n"),
+    ("\r", "\\r"),
+    ("\t", "\\t"),
+    ("\b", "\\b"),
+    ("\f", "\\f"),
+    *((chr(code), f"\\u{code:04x}") for code in range(0x20) if chr(code) not in "\n\r\t\b\f"),
+)
 _ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+
+
+def _in_class(char: str) -> str:
+    # Control characters as RE2 hex escapes: a raw NUL in the pattern would end it.
+    return f"\\x{{{ord(char):02x}}}" if ord(char) < 0x20 else re.escape(char)
 
 
 def _escaped(text: pa.Array, escapes: tuple[tuple[str, str], ...] = _ESCAPES) -> pa.Array:
     # One scan decides; most columns hold none of the characters and skip the rewrites.
-    pattern = "[" + "".join(re.escape(raw) for raw, _ in escapes) + "]"
+    pattern = "[" + "".join(_in_class(raw) for raw, _ in escapes) + "]"
     if not pc.any(pc.match_substring_regex(text, pattern)).as_py():
         return text
     for raw, escaped in escapes:
@@ -52,21 +71,70 @@ def _escaped(text: pa.Array, escapes: tuple[tuple[str, str], ...] = _ESCAPES) ->
     return text
 
 
+def _is_nested(data_type: pa.DataType) -> bool:
+    return (
+        pa.types.is_list(data_type)
+        or pa.types.is_large_list(data_type)
+        or pa.types.is_struct(data_type)
+        or pa.types.is_map(data_type)
+    )
+
+
+def _json_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _json_forms(array: pa.Array) -> pa.Array:
+    """The JSON form of every value of ``array`` (a NULL's is the text ``null``)."""
+    if _is_nested(array.type):
+        forms = _nested_forms(array)
+    else:
+        text = _escaped(_texts(array), _JSON_ESCAPES)
+        forms = pc.binary_join_element_wise('"', pc.fill_null(text, ""), '"', "")
+    if array.null_count:
+        forms = pc.if_else(array.is_null(), "null", forms)
+    return forms
+
+
+def _nested_forms(array: pa.Array) -> pa.Array:
+    """The JSON form of every value of a list, struct or map array (a NULL's undefined)."""
+    data_type = array.type
+    if pa.types.is_map(data_type):
+        return _map_forms(array)
+    if pa.types.is_struct(data_type):
+        if data_type.num_fields == 0:
+            return pa.array(["{}"] * len(array), pa.string())
+        parts: list[pa.Array | str] = []
+        for index in range(data_type.num_fields):
+            name = _json_string(data_type.field(index).name)
+            parts += ["," if index else "", name, ":", _json_forms(pc.struct_field(array, [index]))]
+        return pc.binary_join_element_wise("{", *parts, "}", "")
+    items = _json_forms(pc.list_flatten(array))
+    offsets = array.cast(pa.list_(data_type.value_type)).offsets
+    lists = pa.ListArray.from_arrays(pc.subtract(offsets, offsets[0]), items)
+    return pc.binary_join_element_wise("[", pc.binary_join(lists, ","), "]", "")
+
+
+def _map_forms(array: pa.Array) -> pa.Array:
+    # Sorting each map's entries is per value; the zoo's maps are few and small.
+    keys = _texts(array.keys).to_pylist()
+    values = _json_forms(array.items).to_pylist()
+    offsets = array.offsets.to_pylist()
+    forms = []
+    for start, end in zip(offsets, offsets[1:], strict=False):
+        # Python orders str by code point, which is the order of their UTF-8 bytes.
+        entries = sorted(zip(keys[start:end], values[start:end], strict=True))
+        forms.append("{" + ",".join(f"{_json_string(k)}:{v}" for k, v in entries) + "}")
+    return pa.array(forms, pa.string())
+
+
 def _texts(array: pa.Array) -> pa.Array:
     """The canonical text of every value of ``array`` (NULL stays null)."""
     data_type = array.type
     if pa.types.is_floating(data_type):
         return pa.array([None if v is None else repr(float(v)) for v in array.to_pylist()])
-    if pa.types.is_list(data_type) or pa.types.is_large_list(data_type):
-        items = _escaped(_texts(pc.list_flatten(array)), _JSON_ESCAPES)
-        quoted = pc.binary_join_element_wise('"', pc.fill_null(items, "null"), '"', "")
-        if items.null_count:
-            quoted = pc.if_else(items.is_null(), "null", quoted)
-        offsets = array.cast(pa.list_(data_type.value_type)).offsets
-        lists = pa.ListArray.from_arrays(pc.subtract(offsets, offsets[0]), quoted)
-        joined = pc.binary_join(lists, ",")
-        joined = pc.binary_join_element_wise("[", joined, "]", "")
-        return pc.if_else(array.is_null(), pa.scalar(None, pa.string()), joined)
+    if _is_nested(data_type):
+        return pc.if_else(array.is_null(), pa.scalar(None, pa.string()), _nested_forms(array))
     if pa.types.is_timestamp(data_type):
         text = array.cast(pa.timestamp("us")).cast(pa.string())  # 2024-01-02 03:04:05.000000
         return pc.replace_substring_regex(text, r"\.000000$", "")

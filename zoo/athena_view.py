@@ -85,3 +85,9 @@ def expected(written: base.Written) -> base.Expected:
             f"depends on table {BASE_TABLE}",
         ),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> None:
+    """None: a view has no rows of its own. What it returns is a query over the TSV table
+    (``original_sql``), which that table's own digest already covers."""
+    return None

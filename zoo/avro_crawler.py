@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastavro
 
 from zoo import base
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "avro_crawled"
 CRAWLER = "zoo-avro-crawler"
@@ -128,4 +131,19 @@ def expected(written: base.Written) -> base.Expected:
             "Avro: needs conversion to Parquet or Iceberg",
             "crawler-made table: schema and counts as of the last crawl",
         ),
+    )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the table through Glue returns: every partition's records,
+    then ``dt``; ``ts`` (timestamp-millis, an instant) as its UTC wall clock."""
+    from zoo import glue_rows
+
+    return glue_rows.from_records(
+        (
+            {**record, "ts": record["ts"].astimezone(dt.UTC).replace(tzinfo=None), "dt": day}
+            for day, batch in records(seed, table_prefix, rows).items()
+            for record in batch
+        ),
+        [*COLUMNS, *PARTITION_KEYS],
     )

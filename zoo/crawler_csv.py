@@ -103,3 +103,15 @@ def expected(written: base.Written) -> base.Expected:
             "skip.header.line.count=1: Spark ignores it and returns the header as a row",
         ),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine that honours ``skip.header.line.count`` returns: each partition's
+    rows without its header line, then ``partition_0`` (the folder's name)."""
+    from zoo import glue_rows
+
+    pieces = [
+        glue_rows.with_partition(glue_rows.as_glue(data, COLUMNS), PARTITION_KEYS, [folder])
+        for folder, data in tables(seed, table_prefix, rows).items()
+    ]
+    return glue_rows.concat(pieces, [*COLUMNS, *PARTITION_KEYS])

@@ -66,3 +66,11 @@ def expected(written: base.Written) -> base.Expected:
             "OpenCSVSerde: every column is string",
         ),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine that honours ``skip.header.line.count`` returns: the rows without
+    the header line, every column a string."""
+    from zoo import glue_rows
+
+    return glue_rows.as_glue(table(seed, table_prefix, rows), COLUMNS)

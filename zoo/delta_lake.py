@@ -165,3 +165,20 @@ def expected(written: base.Written) -> base.Expected:
             "Delta Lake: convert to Iceberg (or read through a Delta connector)",
         ),
     )
+
+
+def value_columns() -> list[tuple[str, str]]:
+    """The columns the table's rows have, in the Delta log's schema order: Glue holds only
+    the placeholder ``col array<string>``, so the value digest renders these instead."""
+    return list(COLUMNS)
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the table's current version through its Delta log returns:
+    both commits' rows; ``ts`` (a Delta timestamp, an instant) as its UTC wall clock."""
+    import pyarrow as pa
+
+    from zoo import glue_rows
+
+    data = pa.concat_tables(batches(seed, table_prefix, rows))
+    return glue_rows.as_glue(data, COLUMNS)

@@ -12,8 +12,12 @@ old files, until GENERATE runs again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zoo import base, delta_lake
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "delta_symlink"
 MANIFEST = "_symlink_format_manifest/manifest"
@@ -58,3 +62,9 @@ def expected(written: base.Written) -> base.Expected:
             "SymlinkTextInputFormat: tools that classify by InputFormat call this UNKNOWN",
         ),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the manifest's files returns: the current version's rows
+    (the manifest was generated at that version), as for ``delta_lake``."""
+    return delta_lake.rows(seed, table_prefix, rows)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zoo import base, parquet_nested
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "empty_table"
 COLUMNS = [("id", "bigint"), ("name", "string")]
@@ -26,3 +30,10 @@ def expected(written: base.Written) -> base.Expected:
         rows=0,
         notes=("location has no objects",),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the table through Glue returns: no rows, with the columns."""
+    from zoo import glue_rows
+
+    return glue_rows.from_records([], COLUMNS)

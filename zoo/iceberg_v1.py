@@ -45,3 +45,9 @@ def expected(written: base.Written) -> base.Expected:
         iceberg_format_version=1,
         notes=("Iceberg v1: upgrade to v2 for row-level deletes",),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the table through Glue returns: the current (only) snapshot's
+    rows, in the Iceberg schema's column order, which is Glue's."""
+    return data(seed, table_prefix, rows)

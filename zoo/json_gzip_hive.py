@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zoo import base, json_openx
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "json_gzip_hive"
 SERDE = "org.apache.hive.hcatalog.data.JsonSerDe"
@@ -66,3 +69,16 @@ def expected(written: base.Written) -> base.Expected:
             "gzip files cannot be split: one reader per file",
         ),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the table through Glue returns: each partition's objects
+    (the day's share of ``json_openx.objects``, as ``write`` splits them), then ``dt``."""
+    from zoo import glue_rows
+
+    records = json_openx.objects(seed, table_prefix, rows)
+    out, start = [], 0
+    for day, count in zip(base.days(PARTITIONS), base.split(rows, PARTITIONS), strict=True):
+        out += [{**r, "dt": day.isoformat()} for r in records[start : start + count]]
+        start += count
+    return glue_rows.from_records(out, [*COLUMNS, *PARTITION_KEYS])

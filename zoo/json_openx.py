@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zoo import base
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "json_openx"
 SERDE = "org.openx.data.jsonserde.JsonSerDe"
@@ -76,3 +79,10 @@ def expected(written: base.Written) -> base.Expected:
             "OpenX JSON SerDe: Athena documents non-deterministic results; prefer Hive JSON",
         ),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the table through Glue returns: the objects, one per line."""
+    from zoo import glue_rows
+
+    return glue_rows.from_records(objects(seed, table_prefix, rows), COLUMNS)

@@ -114,3 +114,10 @@ def expected(written: base.Written) -> base.Expected:
             "INT64 timestamps: Hive's ParquetHiveSerDe (Spark with Hive SerDes) cannot read them",
         ),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the table through Glue returns: the nested rows as written."""
+    from zoo import glue_rows
+
+    return glue_rows.as_glue(table(seed, table_prefix, rows), COLUMNS)

@@ -75,3 +75,16 @@ def expected(written: base.Written) -> base.Expected:
             "engines other than Athena see no partitions unless they are registered",
         ),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine that projects the partitions (Athena) returns: every projected day's
+    rows, then ``dt``. Engines that list Glue's partitions return none of them."""
+    from zoo import glue_rows
+
+    columns = [*COLUMNS, *PARTITION_KEYS]
+    pieces = [
+        glue_rows.with_partition(glue_rows.as_glue(data, COLUMNS), PARTITION_KEYS, [day])
+        for day, data in tables(seed, table_prefix, rows).items()
+    ]
+    return glue_rows.concat(pieces, columns)

@@ -61,3 +61,10 @@ def expected(written: base.Written) -> base.Expected:
             "column names need quoting: reserved words, space, dash, dot, leading digit, non-ASCII",
         ),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the table through Glue returns, under the verbatim names."""
+    from zoo import glue_rows
+
+    return glue_rows.as_glue(table(seed, table_prefix, rows), COLUMNS)

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from zoo import base
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "alb_access_logs"
 SERDE = "org.apache.hadoop.hive.serde2.RegexSerDe"
@@ -108,3 +113,34 @@ def expected(written: base.Written) -> base.Expected:
             "gzip files cannot be split: one reader per file",
         ),
     )
+
+
+def _typed(text: str, glue_type: str) -> Any:
+    """A group's text as RegexSerDe gives it for the column's type: a number that does not
+    parse (``-``, empty) is NULL, as Hive's RegexSerDe makes it."""
+    if glue_type == "string":
+        return text
+    try:
+        return float(text) if glue_type == "double" else int(text)
+    except ValueError:
+        return None
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the table through Glue returns: each line's ``input.regex``
+    groups cast to the column types, then ``day``."""
+    from zoo import glue_rows
+
+    pattern = re.compile(INPUT_REGEX)
+    records = []
+    for day, count in zip(base.days(PARTITIONS), base.split(rows, PARTITIONS), strict=True):
+        for line in log_lines(seed, table_prefix, count, day):
+            match = pattern.fullmatch(line)
+            if match is None:
+                raise ValueError(f"{table_prefix}: a log line does not match input.regex: {line}")
+            record: dict[str, Any] = {
+                name: _typed(text, glue_type)
+                for (name, glue_type), text in zip(COLUMNS, match.groups(), strict=True)
+            }
+            records.append({**record, "day": day.isoformat()})
+    return glue_rows.from_records(records, [*COLUMNS, *PARTITION_KEYS])

@@ -45,3 +45,9 @@ def expected(written: base.Written) -> base.Expected:
         rows=None,
         notes=("resource link: assess the target table, not the link",),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> None:
+    """None: a link has no rows of its own; reading it reads the target core table, whose
+    own ground-truth entry has their digest."""
+    return None

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zoo import base
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "drifted_events"
 SERDE = "org.apache.hive.hcatalog.data.JsonSerDe"
@@ -91,3 +94,19 @@ def expected(written: base.Written) -> base.Expected:
             "a partition declares amount as bigint where the table says double",
         ),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine that converts each partition's schema to the table's (Hive) returns:
+    the table's columns, NULL where a partition lacks one, the ``bigint`` partition's
+    ``amount`` as a double; then ``dt``."""
+    from zoo import glue_rows
+
+    records = []
+    for day, batch in objects(seed, table_prefix, rows).items():
+        for record in batch:
+            converted = dict(record, dt=day)
+            if "amount" in record:
+                converted["amount"] = float(record["amount"])
+            records.append(converted)
+    return glue_rows.from_records(records, [*COLUMNS, *PARTITION_KEYS])

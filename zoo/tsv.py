@@ -61,3 +61,10 @@ def expected(written: base.Written) -> base.Expected:
         rows=written.rows,
         notes=("delimited text: needs conversion to Parquet or Iceberg",),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the table through Glue returns: the typed rows."""
+    from zoo import glue_rows
+
+    return glue_rows.as_glue(table(seed, table_prefix, rows), COLUMNS)

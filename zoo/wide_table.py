@@ -45,3 +45,10 @@ def expected(written: base.Written) -> base.Expected:
         rows=written.rows,
         notes=(f"{WIDTH} columns",),
     )
+
+
+def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    """What an engine reading the table through Glue returns: all 300 columns."""
+    from zoo import glue_rows
+
+    return glue_rows.as_glue(table(seed, table_prefix, rows), COLUMNS)

@@ -72,6 +72,16 @@ class TableKind(ABC):
     ) -> list[str]:
         """Read the table back with its real reader; what differs from ``spec`` and ``entry``."""
 
+    def value_digest(self, manifest: Manifest, entry: TableEntry, spec: TableSpec) -> str | None:
+        """The ground truth's ``value_digest`` (``datagen.digest``): the SHA-256 of the
+        canonical text of the rows an engine reading the table through its Glue definition
+        returns, or ``None`` for a table with no rows of its own (a view, a resource link).
+        By default the rows are drawn again from the spec and the manifest's seed, rows and
+        location (``datagen.digest.table_digest``)."""
+        from datagen import digest
+
+        return digest.table_digest(spec, manifest)
+
     # --- the Glue definition -----------------------------------------------------------
 
     @abstractmethod

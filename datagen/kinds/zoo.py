@@ -196,5 +196,42 @@ class ZooKind(TableKind):
         """What the zoo module says an assessor should find (kind, true format, notes)."""
         return _module(spec.name).expected(written_of(manifest, entry)).as_dict()
 
+    def value_digest(self, manifest: Manifest, entry: TableEntry, spec: TableSpec) -> str | None:
+        """The digest of the zoo module's ``rows`` (seed, rows and prefix as ``write_table``
+        gave them) rendered with ``value_columns``' types; ``None`` when the module says the
+        table has no rows of its own (``rows`` gives ``None``: a view, a resource link)."""
+        from datagen.digest import digest_rows
+
+        data = _module(spec.name).rows(manifest.seed, entry.key, manifest.rows)
+        if data is None:
+            return None
+        columns = value_columns(manifest, entry, spec)
+        if data.column_names != [name for name, _ in columns]:
+            raise ValueError(
+                f"{spec.key}: the zoo module's rows have the columns {data.column_names}, "
+                f"its table {[name for name, _ in columns]}: make rows() follow the Glue order"
+            )
+        return digest_rows(data, [glue_type for _, glue_type in columns])
+
+
+# The Glue columns of a table with rows depend on neither its bucket nor its database.
+_ANY_BUCKET = "bucket"
+_ANY_DATABASE = "env_zoo"
+
+
+def value_columns(manifest: Manifest, entry: TableEntry, spec: TableSpec) -> list[tuple[str, str]]:
+    """The names and Glue types of a zoo table's rows as an engine returns them, in order:
+    its Glue definition's columns, then its partition keys, or the module's own
+    ``value_columns()`` where Glue holds a placeholder (Delta's ``col array<string>``)."""
+    module = _module(spec.name)
+    if hasattr(module, "value_columns"):
+        return list(module.value_columns())
+    table_input = module.glue_table(
+        _ANY_BUCKET, _ANY_DATABASE, spec.name, written_of(manifest, entry)
+    ).table_input
+    columns = (table_input.get("StorageDescriptor") or {}).get("Columns") or []
+    keys = table_input.get("PartitionKeys") or []
+    return [(c["Name"], c["Type"]) for c in [*columns, *keys]]
+
 
 KIND = ZooKind()

@@ -192,3 +192,32 @@ def test_value_digests_are_computed_once_and_kept_in_the_entry(tmp_path, monkeyp
         tmp_path, tables=[ACCESS_LOGS, SALES_DATA], rows=30, seed=3, location=LOCATION
     )
     assert second == first
+
+
+def test_zoo_value_digests_are_computed_once_and_a_view_stays_null(tmp_path, monkeypatch):
+    """A zoo table's digest (its module's rows) is filled into the entry on first use; the
+    view's stays null, and a later cache hit neither renders rows nor rewrites the
+    manifest for it."""
+    from datagen import digest
+    from datagen.kinds.zoo import zoo_tables
+    from zoo import tsv
+
+    tables = [t for t in zoo_tables() if t.name in {"tsv", "big_orders_view"}]
+    entry, first = cache.generate_cached(
+        tmp_path, tables=tables, rows=12, seed=5, location=LOCATION
+    )
+    by_name = {t.name: t.value_digest for t in first.tables}
+    rows = tsv.rows(5, "zoo/tsv", 12)
+    assert by_name == {
+        "tsv": digest.digest_rows(rows, [glue_type for _, glue_type in tsv.COLUMNS]),
+        "big_orders_view": None,
+    }
+    written = (entry / "manifest.json").stat().st_mtime_ns
+
+    def no_rendering(*_args, **_kwargs):
+        raise AssertionError("a cache hit rendered rows again")
+
+    monkeypatch.setattr(digest, "digest_rows", no_rendering)
+    _, second = cache.generate_cached(tmp_path, tables=tables, rows=12, seed=5, location=LOCATION)
+    assert second == first
+    assert (entry / "manifest.json").stat().st_mtime_ns == written

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
 import pytest
 
 import zoo
 from components import glue_spelling
+from datagen import digest
 from datagen.kinds.zoo import written_of
 from tests.stack.program import ProgramRun, run_program, unwrap
 from tests.stack.test_program import DATABASE, OBJECT, PARTITION, TABLE, generated_manifest
@@ -103,6 +105,36 @@ def test_zoo_files_are_objects_and_in_the_ground_truth(zoo_run):
         ), kind
         assert table["files"] == len(table["objects"]), kind
         assert set(table["engines"]) == set(ENGINES), kind
+
+
+def test_every_zoo_table_with_rows_has_the_value_digest_of_its_rows(zoo_run):
+    """Each zoo table's ground-truth value_digest is that of its module's rows (the run's
+    seed and rows, the table's key) rendered with its registered columns' and partition
+    keys' types (Delta's log columns where Glue has a placeholder); the view's and the
+    resource link's are null, an empty table's that of no rows; the core tables keep theirs."""
+    manifest = generated_manifest(zoo_run)
+    tables = {r.name: unwrap(r.inputs) for r in zoo_run.of_type(TABLE)}
+    (database,) = [d for d in _truth(zoo_run)["databases"] if d["name"] == "test_zoo"]
+    truth = {t["kind"]: t for t in database["tables"]}
+    empty = digest.digest_rows(pa.table({}), [])
+    for kind, module in zoo.KINDS.items():
+        rows = module.rows(manifest.seed, f"zoo/{module.TABLE}", manifest.rows)
+        if rows is None:
+            assert kind in {"athena_view", "resource_link"}, kind
+            assert truth[kind]["value_digest"] is None, kind
+            continue
+        inputs = tables[f"glue-zoo-{module.TABLE}"]
+        registered = [
+            (c["name"], c["type"])
+            for c in [*inputs["storageDescriptor"]["columns"], *inputs.get("partitionKeys", [])]
+        ]
+        columns = module.value_columns() if kind == "delta_lake" else registered
+        assert rows.column_names == [name for name, _ in columns], kind
+        expected = digest.digest_rows(rows, [glue_type for _, glue_type in columns])
+        assert truth[kind]["value_digest"] == expected, kind
+        assert (expected == empty) == (truth[kind]["rows"] == 0), kind
+    core = [t for d in _truth(zoo_run)["databases"] if d["name"] != "test_zoo" for t in d["tables"]]
+    assert all(t["value_digest"] for t in core)
 
 
 def test_zoo_false_registers_nothing_of_the_zoo(program_env, free_port):
