@@ -1,80 +1,232 @@
-"""Which engines read each zoo kind, as measured, with the source of each claim.
+"""Which engines of the engine matrix read each zoo kind, as the suite measures it.
 
-``spark`` and ``duckdb`` are the by-hand measurements of docs/zoo.md ("Engine support,
-measured by hand": scripts/zoo_engines_by_hand.py, pyspark 4.0.5 with its bundled Hive
-2.3.10 SerDes, duckdb 1.5.5, 23 rows per kind); ``library`` is the format's own library
-reading the uploaded objects through the Glue definition in the suite
-(tests/stack/test_zoo_stack.py). A value is ``reads``, ``fails: <why>``, ``wrong: <what>``
-or ``n/a``. The engine-matrix harness will measure these in the suite.
+Every cell is a ``Claim``; ``tests/engines/test_zoo_matrix.py`` reads each zoo table
+through its Glue definition with each engine and holds every claim to what it measures:
+
+- ``reads``: the engine returns the ground truth's rows, column names and value digest;
+- ``fails``: the read raises an error whose message holds ``error``;
+- ``wrong``: the read returns, but not the table's rows, in the way ``wrong`` names:
+  ``header rows`` (each file's header line is one more row), ``no rows`` (nothing at
+  all), ``null rows`` (every value NULL);
+- ``n/a``: not the engine's kind of table (an Iceberg library on a Hive table), or
+  nothing of the table's own to read (a view in Spark, a resource link).
+
+Engines (docs/engines.md): ``spark-hive-serde`` and ``spark`` (pyspark 4.0.5 with its
+bundled Hive 2.3.10 SerDes; the second with Spark's own Parquet reader), ``duckdb``
+(1.5.5 with the Avro, Iceberg and Delta extensions from their PyPI wheels),
+``pyiceberg``, ``iceberg-rust`` (pyiceberg-core's DataFusion provider), ``deltalake``
+(delta-rs) and ``library``: the format's own Python library (fastavro, json, re,
+pyarrow's CSV and Parquet readers).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-BY_HAND = "docs/zoo.md: measured by hand (scripts/zoo_engines_by_hand.py)"
-SUITE = "tests/stack/test_zoo_stack.py: read back from the emulator's objects"
+SOURCE = "tests/engines/test_zoo_matrix.py"
 
-# kind -> (duckdb, spark default, the format's library or None when there are no rows)
-_MEASURED: dict[str, tuple[str, str, str | None]] = {
-    "avro_crawler": ("reads", "reads", "fastavro"),
-    "json_openx": ("reads", "fails: org.openx.data.jsonserde.JsonSerDe not bundled", "json"),
-    "json_gzip_hive": (
-        "reads",
-        "fails: org.apache.hive.hcatalog.data.JsonSerDe not bundled",
-        "gzip+json",
+ENGINES = (
+    "spark-hive-serde",
+    "spark",
+    "duckdb",
+    "pyiceberg",
+    "iceberg-rust",
+    "deltalake",
+    "library",
+)
+RESULTS = ("reads", "fails", "wrong", "n/a")
+WRONG = ("header rows", "no rows", "null rows")
+
+
+@dataclass(frozen=True)
+class Claim:
+    result: str
+    detail: str = ""
+    """How the engine reads it, or why it cannot."""
+    error: str = ""
+    """For ``fails``: text the error message holds."""
+    wrong: str = ""
+    """For ``wrong``: one of ``WRONG``."""
+
+    def __post_init__(self) -> None:
+        if self.result not in RESULTS:
+            raise ValueError(f"result {self.result!r}: expected one of {RESULTS}")
+        if (self.result == "fails") != bool(self.error):
+            raise ValueError("a 'fails' claim, and only one, names its error")
+        if (self.result == "wrong") != (self.wrong in WRONG):
+            raise ValueError(f"a 'wrong' claim, and only one, names one of {WRONG}")
+
+
+READS = Claim("reads")
+NOT_ICEBERG = Claim("n/a", "not an Iceberg table")
+NOT_DELTA = Claim("n/a", "not a Delta table")
+NO_JSON_SERDE = "ClassNotFoundException Class {} not found"
+NO_ICEBERG_JAR = Claim(
+    "fails",
+    "no Iceberg Spark runtime: its jar is not on PyPI",
+    error="DATA_SOURCE_NOT_FOUND",
+)
+HEADER = Claim(
+    "wrong",
+    "ignores skip.header.line.count: each file's header line is a row",
+    wrong="header rows",
+)
+
+
+def _spark(claim: Claim, hive_serde: Claim | None = None) -> dict[str, Claim]:
+    """Both Spark modes: they differ only where Spark swaps in its own Parquet reader."""
+    return {"spark-hive-serde": hive_serde or claim, "spark": claim}
+
+
+def _hive(spark: dict[str, Claim], duckdb: Claim, library: Claim) -> dict[str, Claim]:
+    """A Hive-style table: neither Iceberg nor Delta."""
+    return {
+        **spark,
+        "duckdb": duckdb,
+        "pyiceberg": NOT_ICEBERG,
+        "iceberg-rust": NOT_ICEBERG,
+        "deltalake": NOT_DELTA,
+        "library": library,
+    }
+
+
+def _no_json_serde(serde: str) -> dict[str, Claim]:
+    return _spark(
+        Claim("fails", f"{serde} is not bundled with Spark", error=NO_JSON_SERDE.format(serde))
+    )
+
+
+_OPENX = "org.openx.data.jsonserde.JsonSerDe"
+_HCATALOG = "org.apache.hive.hcatalog.data.JsonSerDe"
+_NO_FILES = Claim(
+    "fails",
+    "read_parquet of the location's objects: there are none",
+    error="No files found that match the pattern",
+)
+_ICEBERG = {
+    **_spark(NO_ICEBERG_JAR),
+    "duckdb": Claim("reads", "iceberg_scan (Iceberg extension)"),
+    "pyiceberg": Claim("reads", "Glue catalog"),
+    "iceberg-rust": Claim("reads", "DataFusion provider at metadata_location"),
+    "deltalake": NOT_DELTA,
+    "library": Claim("n/a", "its library is pyiceberg"),
+}
+
+CLAIMS: dict[str, dict[str, Claim]] = {
+    "avro_crawler": _hive(
+        _spark(READS), Claim("reads", "read_avro (Avro extension)"), Claim("reads", "fastavro")
     ),
-    "csv_header": ("reads", "wrong: the header line is a row", "pyarrow.csv"),
-    "tsv": ("reads", "reads", "pyarrow.csv"),
-    "regex_logs": ("reads (regexp_full_match; no RegexSerDe)", "reads", "gzip+re (input.regex)"),
-    "parquet_nested": (
-        "reads",
-        "reads (Hive Parquet SerDe fails: INT64 timestamps)",
-        "pyarrow.parquet",
+    "json_openx": _hive(
+        _no_json_serde(_OPENX), Claim("reads", "read_json"), Claim("reads", "json")
     ),
-    "partition_projection": (
-        "reads (hive_partitioning)",
-        "wrong: 0 rows (no partitions)",
-        "pyarrow.parquet (storage.location.template)",
+    "json_gzip_hive": _hive(
+        _no_json_serde(_HCATALOG), Claim("reads", "read_json (gzip)"), Claim("reads", "gzip+json")
     ),
-    "schema_drift": ("reads (union_by_name)", "fails: Hive JSON SerDe not bundled", "json"),
-    "crawler_csv": ("reads", "wrong: one header row per partition", "pyarrow.csv"),
-    "wide_table": ("reads", "reads", "pyarrow.parquet"),
-    "quoted_columns": (
-        "reads",
-        "reads (Hive Parquet SerDe fails at `unit price`)",
-        "pyarrow.parquet",
+    "csv_header": _hive(
+        _spark(HEADER), Claim("reads", "read_csv, skip=1"), Claim("reads", "pyarrow.csv")
     ),
-    "empty_table": ("fails: no files match (0 rows expected)", "reads (0 rows)", None),
-    "missing_location": ("not tried: no local path", "fails: no s3 FileSystem locally", None),
-    "athena_view": ("reads: its originalSql runs against the tsv table", "n/a", None),
-    "resource_link": ("n/a", "n/a", None),
-    "iceberg_v1": ("reads (iceberg_scan)", "not tried: no Iceberg Spark jar on PyPI", "pyiceberg"),
-    "iceberg_v2_history": (
-        "reads (iceberg_scan)",
-        "not tried: no Iceberg Spark jar on PyPI",
-        "pyiceberg",
+    "tsv": _hive(_spark(READS), Claim("reads", "read_csv, tab"), Claim("reads", "pyarrow.csv")),
+    "regex_logs": _hive(
+        _spark(READS),
+        Claim("reads", "regexp_extract with input.regex (no RegexSerDe)"),
+        Claim("reads", "gzip+re with input.regex"),
     ),
-    "delta_lake": (
-        "reads (delta_scan)",
-        "fails: spark.sql.* table properties need Delta",
-        "deltalake",
+    "parquet_nested": _hive(
+        _spark(
+            READS,
+            Claim(
+                "fails",
+                "Hive's ParquetHiveSerDe cannot read INT64 timestamps",
+                error="LongWritable cannot be cast to class org.apache.hadoop.hive.serde2.io."
+                "TimestampWritable",
+            ),
+        ),
+        READS,
+        Claim("reads", "pyarrow.parquet"),
     ),
-    "delta_symlink": (
-        "reads (the manifest's files)",
-        "wrong: reads the manifest as Parquet",
-        "pyarrow.parquet (the manifest's files)",
+    "partition_projection": _hive(
+        _spark(Claim("wrong", "no partitions in Glue, projection not applied", wrong="no rows")),
+        Claim("wrong", "no partitions in Glue, projection not applied", wrong="no rows"),
+        Claim("reads", "pyarrow.parquet at the projected locations, as Athena does"),
+    ),
+    "schema_drift": _hive(
+        _no_json_serde(_HCATALOG),
+        Claim("reads", "read_json with each partition's own columns"),
+        Claim("reads", "json with each partition's own columns"),
+    ),
+    "crawler_csv": _hive(
+        _spark(HEADER), Claim("reads", "read_csv, skip=1"), Claim("reads", "pyarrow.csv")
+    ),
+    "wide_table": _hive(_spark(READS), READS, Claim("reads", "pyarrow.parquet")),
+    "quoted_columns": _hive(
+        _spark(
+            READS,
+            Claim(
+                "fails",
+                "Hive's Parquet schema parser stops at a column name with a space",
+                error="expected ';' but got 'price'",
+            ),
+        ),
+        READS,
+        Claim("reads", "pyarrow.parquet"),
+    ),
+    "empty_table": _hive(_spark(Claim("reads", "0 rows")), _NO_FILES, Claim("reads", "0 rows")),
+    "missing_location": _hive(
+        _spark(Claim("reads", "0 rows: a missing location reads as empty")),
+        _NO_FILES,
+        Claim("fails", "the location's bucket does not exist", error="NoSuchBucket"),
+    ),
+    "athena_view": _hive(
+        _spark(Claim("n/a", "a Presto view: its ViewExpandedText is only a comment")),
+        Claim("reads", "its originalSql, run against the base table"),
+        Claim("n/a", "a view has no files"),
+    ),
+    "resource_link": {
+        engine: Claim("n/a", "a resource link: engines read its target table") for engine in ENGINES
+    },
+    "iceberg_v1": _ICEBERG,
+    "iceberg_v2_history": _ICEBERG,
+    "delta_lake": {
+        **_spark(
+            Claim(
+                "fails",
+                "spark.sql.sources.provider=delta needs the Delta Spark jar, not on PyPI",
+                error="table property keys may not start with 'spark.sql.'",
+            )
+        ),
+        "duckdb": Claim("reads", "delta_scan (Delta extension)"),
+        "pyiceberg": NOT_ICEBERG,
+        "iceberg-rust": NOT_ICEBERG,
+        "deltalake": Claim("reads", "DeltaTable at the SerDe's path"),
+        "library": Claim("n/a", "its library is deltalake"),
+    },
+    "delta_symlink": _hive(
+        _spark(
+            Claim(
+                "fails",
+                "Spark's Parquet reader reads the manifest itself",
+                error="is not a Parquet file",
+            ),
+            Claim(
+                "fails",
+                "SymlinkTextInputFormat follows the manifest's s3:// paths: this Spark has no"
+                " S3 file system (hadoop-aws is a Maven jar)",
+                error='No FileSystem for scheme "s3"',
+            ),
+        ),
+        Claim("reads", "read_parquet of the manifest's files"),
+        Claim("reads", "pyarrow.parquet of the manifest's files"),
     ),
 }
+# Every kind lists the engines in ENGINES order.
+CLAIMS = {kind: {engine: claims[engine] for engine in ENGINES} for kind, claims in CLAIMS.items()}
 
 
 def engines(kind: str) -> dict[str, Any]:
-    """The ground truth's ``engines`` of a kind: each engine's result and its source."""
-    duckdb, spark, library = _MEASURED[kind]
-    measured = {
-        "duckdb": {"result": duckdb, "source": BY_HAND},
-        "spark": {"result": spark, "source": BY_HAND},
+    """The ground truth's ``engines`` of a kind: each engine's result, how or why, and
+    the test that measures it."""
+    return {
+        engine: {"result": claim.result, "detail": claim.detail, "source": SOURCE}
+        for engine, claim in CLAIMS[kind].items()
     }
-    if library is not None:
-        measured["library"] = {"result": f"reads ({library})", "source": SUITE}
-    return measured

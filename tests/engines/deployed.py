@@ -74,6 +74,16 @@ class Deployed:
     def local_path(self, location: str) -> Path:
         return Path(self.local(location).removeprefix("file://"))
 
+    @property
+    def core(self) -> list[GlueTable]:
+        """The tables of the core catalog (not the zoo's)."""
+        return [t for t in self.tables if t.format != "zoo"]
+
+    @property
+    def zoo(self) -> list[GlueTable]:
+        """The zoo's tables (``zoo: true``)."""
+        return [t for t in self.tables if t.format == "zoo"]
+
     def table(self, name: str) -> GlueTable:
         (found,) = [t for t in self.tables if t.name == name]
         return found

@@ -191,17 +191,39 @@ def duckdb_type(glue_type: str) -> str:
         return f"DECIMAL({match.group(1)},{match.group(2)})"
     if match := re.fullmatch(r"array<(.+)>", glue_type):
         return f"{duckdb_type(match.group(1))}[]"
+    if match := re.fullmatch(r"struct<(.+)>", glue_type):
+        fields = [field.split(":", 1) for field in _top_level(match.group(1))]
+        return "STRUCT(" + ", ".join(f"{name} {duckdb_type(t)}" for name, t in fields) + ")"
+    if match := re.fullmatch(r"map<(.+)>", glue_type):
+        key, value = _top_level(match.group(1))
+        return f"MAP({duckdb_type(key)}, {duckdb_type(value)})"
     raise ValueError(f"no DuckDB type for {glue_type!r}")
 
 
+def _top_level(text: str) -> list[str]:
+    """``text`` split at the commas outside any ``<...>``."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += {"<": 1, ">": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    return [*parts, text[start:]]
+
+
 def duckdb_extensions() -> dict[str, Path]:
-    """The Avro and Iceberg extensions shipped in their PyPI wheels (DuckDB's own
+    """The Avro, Iceberg and Delta extensions shipped in their PyPI wheels (DuckDB's own
     download needs the network), in load order: Iceberg needs Avro loaded first."""
     import duckdb_extension_avro
+    import duckdb_extension_delta
     import duckdb_extension_iceberg
 
     found = {}
-    for name, module in (("avro", duckdb_extension_avro), ("iceberg", duckdb_extension_iceberg)):
+    for name, module in (
+        ("avro", duckdb_extension_avro),
+        ("iceberg", duckdb_extension_iceberg),
+        ("delta", duckdb_extension_delta),
+    ):
         (path,) = Path(module.__file__).parent.rglob(f"{name}.duckdb_extension")
         found[name] = path
     return found

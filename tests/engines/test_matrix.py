@@ -130,8 +130,8 @@ def test_engine_reads_the_ground_truth(engine: str, name: str, deployed, request
 def test_every_table_is_in_the_matrix(deployed) -> None:
     """Each ground-truth table is a row of the matrix, and each engine × format is either
     read or listed as unsupported with a reason."""
-    assert {t.name: t.format for t in deployed.tables} == TABLES
-    formats = {t.format for t in deployed.tables}
+    assert {t.name: t.format for t in deployed.core} == TABLES
+    formats = {t.format for t in deployed.core}
     for engine, supported in SUPPORTED.items():
         for fmt in formats - supported:
             if engine in ("iceberg-rust", "pyiceberg"):
@@ -162,7 +162,7 @@ def test_duckdb_has_no_orc_reader(duckdb_connection, deployed) -> None:
 
 def test_spark_metastore_holds_the_glue_partition_parameters(spark_tables, deployed) -> None:
     """Every Glue partition parameter is on the partition Spark's metastore holds."""
-    for table in deployed.tables:
+    for table in deployed.core:
         if not table.partitions:
             continue
         stored = readers.spark_partition_parameters(spark_tables, table)

@@ -1,0 +1,233 @@
+"""The engine matrix over the zoo: every engine × zoo kind is what ``zoo/engines.py`` claims.
+
+The stack is deployed with ``zoo: true`` (the package's ``deployed`` fixture); each engine
+reads each zoo table through the Glue definition moto returns. A ``reads`` cell must give
+the ground truth's column names, rows, rows per partition and value digest; a ``fails``
+cell must raise the claimed error; a ``wrong`` cell must be wrong in the claimed way. The
+ground truth's ``engines`` of every zoo table are those claims, so this module is what
+measures them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+import zoo
+from datagen import digest
+from datagen.catalog import arrow_type
+from tests.engines import readers, zoo_readers
+from tests.engines.conftest import spark_session
+from tests.engines.deployed import Deployed, GlueTable
+from tests.engines.readers import EngineRead
+from zoo.engines import CLAIMS, ENGINES, Claim
+
+CELLS = [
+    (kind, engine)
+    for kind in zoo.KINDS
+    for engine in ENGINES
+    if CLAIMS[kind][engine].result != "n/a"
+]
+
+
+@pytest.fixture(scope="package")
+def spark_zoo(spark: Any, deployed: Deployed) -> dict[str, Exception | None]:
+    """Each zoo table with storage created in Spark's metastore from its Glue definition,
+    partitions included; the error when Spark refuses one (that is a measurement)."""
+    created: dict[str, Exception | None] = {}
+    for table in deployed.zoo:
+        if zoo_readers.is_view(table) or zoo_readers.is_link(table):
+            continue
+        if zoo_readers.is_iceberg(table):
+            continue  # no Hive table: Spark would need the Iceberg runtime (see below)
+        try:
+            readers.spark_register(spark, table, deployed)
+            created[table.name] = None
+        except Exception as error:  # noqa: BLE001 - the refusal is what the cell asserts
+            created[table.name] = error
+    return created
+
+
+def _zoo_table(deployed: Deployed, kind: str) -> GlueTable:
+    (table,) = [t for t in deployed.zoo if t.name == zoo.kind(kind).TABLE]
+    return table
+
+
+def read_zoo_cell(engine: str, table: GlueTable, request: pytest.FixtureRequest) -> EngineRead:
+    deployed: Deployed = request.getfixturevalue("deployed")
+    if engine.startswith("spark"):
+        spark = request.getfixturevalue("spark")
+        session = spark_session(spark, engine)
+        if zoo_readers.is_iceberg(table):
+            location = table.definition["StorageDescriptor"]["Location"]
+            session.read.format("iceberg").load(deployed.local(location)).count()
+            raise AssertionError(f"{table.id}: Spark read Iceberg without its runtime")
+        error = request.getfixturevalue("spark_zoo")[table.name]
+        if error is not None:
+            raise error
+        return readers.spark_read(session, table)
+    if engine == "duckdb":
+        connection = request.getfixturevalue("duckdb_connection")
+        if zoo_readers.is_view(table):
+            query = zoo_readers.duckdb_view_query(table, deployed, connection)
+        else:
+            query = zoo_readers.duckdb_zoo_query(table, deployed)
+        return readers.duckdb_read(connection, query)
+    reader = {
+        "pyiceberg": readers.pyiceberg_read,
+        "iceberg-rust": readers.iceberg_rust_read,
+        "deltalake": zoo_readers.deltalake_read,
+        "library": zoo_readers.library_read,
+    }[engine]
+    return reader(table, deployed)
+
+
+def _plain(data_type: pa.DataType) -> pa.DataType:
+    """Large and view strings and lists as their plain forms; an instant (timestamp with
+    a zone) as its UTC wall clock, which is what the digest compares."""
+    if pa.types.is_large_string(data_type) or pa.types.is_string_view(data_type):
+        return pa.string()
+    if pa.types.is_list(data_type) or pa.types.is_large_list(data_type):
+        return pa.list_(_plain(data_type.value_type))
+    if pa.types.is_struct(data_type):
+        return pa.struct([f.with_type(_plain(f.type)) for f in data_type])
+    if pa.types.is_timestamp(data_type):
+        return pa.timestamp("us")
+    return data_type
+
+
+def type_problems(engine: str, read: EngineRead, pairs: list[tuple[str, str]]) -> list[str]:
+    """Where the engine's own type of a column is not the Glue type's."""
+    problems = []
+    for (name, glue_type), reported, field in zip(pairs, read.types, read.data.schema, strict=True):
+        if engine.startswith("spark"):
+            expected, actual = glue_type, reported
+        elif engine == "duckdb":
+            expected = readers.duckdb_type(glue_type)
+            # An instant is a timestamp to Glue; DuckDB names it by its zone.
+            actual = "TIMESTAMP" if reported == "TIMESTAMP WITH TIME ZONE" else reported
+        else:
+            expected, actual = str(arrow_type(glue_type)), str(_plain(field.type))
+        if expected != actual:
+            problems.append(f"{name}: {engine} reads {reported}, Glue says {glue_type}")
+    return problems
+
+
+def partition_rows(keys: list[str], data: pa.Table) -> dict[tuple[str, ...], int]:
+    columns = [data[key].to_pylist() for key in keys]
+    return dict(Counter(tuple(str(v) for v in values) for values in zip(*columns, strict=True)))
+
+
+def assert_reads(engine: str, table: GlueTable, read: EngineRead, deployed: Deployed) -> None:
+    truth = table.truth
+    pairs = zoo_readers.columns(table, deployed)
+    assert read.data.column_names == [n for n, _ in pairs], table.id
+    assert type_problems(engine, read, pairs) == [], table.id
+    assert read.data.num_rows == truth["rows"], f"{engine} {table.id}"
+    if truth["partitions"] and table.key_names:
+        expected = {tuple(p["values"]): p["rows"] for p in truth["partitions"] if p["rows"]}
+        assert partition_rows(table.key_names, read.data) == expected, f"{engine} {table.id}"
+    assert truth["value_digest"] is not None, table.id
+    assert digest.digest_rows(read.data, [t for _, t in pairs]) == truth["value_digest"], (
+        f"{engine} {table.id}: values differ from the ground truth"
+    )
+
+
+def assert_view_reads(view: GlueTable, read: EngineRead, deployed: Deployed) -> None:
+    """The view gives its declared columns and the base table's rows its SQL selects."""
+    decoded = zoo_readers.decode_view(view)
+    assert read.data.column_names == [c["name"] for c in decoded["columns"]], view.id
+    assert read.data.column_names == [n for n, _ in view.columns], view.id
+    base = deployed.table(zoo.athena_view.BASE_TABLE)
+    rows = zoo_readers.library_read(base, deployed).data
+    selected = rows.filter(pc.greater(rows["amount"], 1000)).select(read.data.column_names)
+    assert 0 < selected.num_rows < base.truth["rows"], view.id
+    types = [t for _, t in view.columns]
+    assert digest.digest_rows(read.data, types) == digest.digest_rows(selected, types), view.id
+
+
+def assert_wrong(claim: Claim, table: GlueTable, read: EngineRead) -> None:
+    truth = table.truth
+    if claim.wrong == "header rows":
+        assert read.data.num_rows == truth["rows"] + len(truth["objects"]), table.id
+    elif claim.wrong == "no rows":
+        assert truth["rows"] > 0 and read.data.num_rows == 0, table.id
+    elif claim.wrong == "null rows":
+        assert read.data.num_rows > 0 and zoo_readers.all_null(read.data), table.id
+    else:
+        raise AssertionError(f"no check for {claim.wrong!r}")
+
+
+@pytest.mark.parametrize(("kind", "engine"), CELLS, ids=[f"{e}-{k}" for k, e in CELLS])
+def test_zoo_cell_is_as_claimed(kind: str, engine: str, deployed, request) -> None:
+    """The engine reads the zoo table through Glue as zoo/engines.py (and so the ground
+    truth's ``engines``) claims: the truth's rows and digest, the claimed error, or the
+    claimed wrong result."""
+    claim = CLAIMS[kind][engine]
+    table = _zoo_table(deployed, kind)
+    if claim.result == "fails":
+        with pytest.raises(Exception) as caught:  # noqa: PT011 - the message is asserted
+            read_zoo_cell(engine, table, request)
+        assert claim.error in str(caught.value), f"{engine} {table.id}: {caught.value}"
+        return
+    read = read_zoo_cell(engine, table, request)
+    if claim.result == "wrong":
+        assert_wrong(claim, table, read)
+    elif zoo_readers.is_view(table):
+        assert_view_reads(table, read, deployed)
+    else:
+        assert_reads(engine, table, read, deployed)
+
+
+def test_the_ground_truth_carries_the_claims(deployed) -> None:
+    """Each zoo table's ``engines`` in the ground truth lists every engine with the result
+    and detail this module holds it to."""
+    for table in deployed.zoo:
+        kind = table.truth["kind"]
+        assert set(table.truth["engines"]) == set(ENGINES), table.id
+        for engine, claim in CLAIMS[kind].items():
+            entry = table.truth["engines"][engine]
+            assert (entry["result"], entry["detail"]) == (claim.result, claim.detail)
+            assert entry["source"] == "tests/engines/test_zoo_matrix.py"
+    assert {t.truth["kind"] for t in deployed.zoo} == set(CLAIMS) == set(zoo.KINDS)
+
+
+def test_the_resource_link_names_a_core_table_that_exists(deployed) -> None:
+    """The link's TargetTable names the core sales_data table, which Glue holds."""
+    link = _zoo_table(deployed, "resource_link")
+    target = link.definition["TargetTable"]
+    (sales,) = [t for t in deployed.core if t.name == target["Name"]]
+    assert sales.database == target["DatabaseName"]
+
+
+def test_docs_show_the_zoo_matrix() -> None:
+    """docs/zoo.md's engine table marks each cell as zoo/engines.py claims it: ✓ reads,
+    ✗ fails, ≠ wrong, – n/a."""
+    marks = {"reads": "✓", "fails": "✗", "wrong": "≠", "n/a": "–"}
+    text = (Path(__file__).resolve().parents[2] / "docs" / "zoo.md").read_text()
+    section = text.split("## Engine support", 1)[1].split("\n## ", 1)[0]
+    header = next(line for line in section.splitlines() if line.startswith("| kind"))
+    engines = [cell.strip().strip("`") for cell in header.strip().strip("|").split("|")][1:]
+    assert engines == list(ENGINES)
+    for kind, claims in CLAIMS.items():
+        (row,) = [line for line in section.splitlines() if line.startswith(f"| `{kind}`")]
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")][1:]
+        for engine, cell in zip(ENGINES, cells, strict=True):
+            mark = marks[claims[engine].result]
+            assert cell.startswith(mark), f"docs/zoo.md: {engine} × {kind} is {cell!r}"
+
+
+def test_readme_lists_the_engines_that_read_each_kind() -> None:
+    """README's zoo table names, for each kind, exactly the engines whose claim is reads."""
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = text.split("### The table zoo", 1)[1].split("\n## ", 1)[0]
+    for kind, claims in CLAIMS.items():
+        (row,) = [line for line in section.splitlines() if line.startswith(f"| {kind} ")]
+        cell = [c.strip() for c in row.strip().strip("|").split("|")][3]
+        reads = [engine for engine in ENGINES if claims[engine].result == "reads"]
+        assert cell == (", ".join(reads) or "none (no rows of its own)"), kind
