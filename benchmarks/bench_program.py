@@ -17,7 +17,9 @@ docs/performance.md derives the expected ``pulumi up`` time.
     uv run --no-sync python benchmarks/bench_program.py [--runs 5] [--profiles small,large]
     uv run --no-sync python benchmarks/bench_program.py --json results.json
 
-A profile name ``<profile>+zoo`` (``small+zoo``) runs that profile with ``zoo: true``.
+A profile name ``<profile>+zoo`` (``small+zoo``) runs that profile with ``zoo: true``;
+its line gives the zoo's own resources, and when ``<profile>`` runs too, a last line gives
+what the zoo adds to it (resources, median wall and CPU time, ours and floor).
 
 Targets on the 2-core reference machine: small < 3 s and <= 1.5x its floor,
 large (>= 450 tables) < 30 s and <= 1.3x its floor.
@@ -74,6 +76,13 @@ if mode == "check":
     from tests.stack.program import graph_depth
     record(run, Path(recording if which == "ours" else recording + ".floor"))
     result.update(counts=run.count_by_type(), depth=graph_depth(run))
+    # The zoo's own resources, by the names the GlueCatalog "glue" and the SyntheticData
+    # "testdata" give their children: database glue-zoo, tables and partitions glue-zoo-*,
+    # objects testdata-zoo/*.
+    result["zoo"] = sum(
+        r.name == "glue-zoo" or r.name.startswith(("glue-zoo-", "testdata-zoo/"))
+        for r in run.resources
+    )
 print(json.dumps(result))
 """
 
@@ -164,6 +173,7 @@ def bench_profile(profile: str, runs: int, tmp: Path) -> dict:
         "cpu_pair_ratio_min": round(cpu_pair_ratios[0], 2),
         "cpu_pair_ratio_max": round(cpu_pair_ratios[-1], 2),
         "resources": sum(counts.values()),
+        "zoo_resources": first["zoo"],
         "custom_resources": sum(n for t, n in counts.items() if not t.startswith("aws2openstack:")),
         "counts": dict(sorted(counts.items())),
         "depth": first["depth"],
@@ -180,6 +190,25 @@ def missed(result: dict) -> list[str]:
     if result["target_ratio"] is not None and result["ratio"] > result["target_ratio"]:
         found.append(f"<= {result['target_ratio']}x floor")
     return found
+
+
+def zoo_adds(with_zoo: dict, without: dict) -> dict:
+    """What ``zoo: true`` adds to its base profile: resources and median seconds."""
+    timed = ("ours_seconds", "floor_seconds", "ours_cpu_seconds", "floor_cpu_seconds")
+    return {
+        "resources": with_zoo["resources"] - without["resources"],
+        "zoo_resources": with_zoo["zoo_resources"],
+        **{key: round(with_zoo[key]["median"] - without[key]["median"], 3) for key in timed},
+    }
+
+
+def format_zoo_adds(profile: str, base: str, adds: dict) -> str:
+    return (
+        f"zoo       {profile} over {base}: +{adds['resources']} resources "
+        f"({adds['zoo_resources']} of the zoo); "
+        f"ours +{adds['ours_seconds']:.2f} s wall, +{adds['ours_cpu_seconds']:.2f} s CPU; "
+        f"floor +{adds['floor_seconds']:.2f} s wall, +{adds['floor_cpu_seconds']:.2f} s CPU"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,8 +236,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"(pairs {result['pair_ratio_min']:.2f}-{result['pair_ratio_max']:.2f}), "
                 f"CPU {result['cpu_ratio']:.2f}x "
                 f"(pairs {result['cpu_pair_ratio_min']:.2f}-{result['cpu_pair_ratio_max']:.2f}); "
-                f"{result['resources']} resources, depth {result['depth']['depth']}{verdict}"
+                f"{result['resources']} resources"
+                + (f" ({result['zoo_resources']} of the zoo)" if result["zoo_resources"] else "")
+                + f", depth {result['depth']['depth']}{verdict}"
             )
+    for profile, result in results.items():
+        base, _, extra = profile.partition("+")
+        if extra == "zoo" and base in results:
+            result["zoo_adds"] = zoo_adds(result, results[base])
+            print(format_zoo_adds(profile, base, result["zoo_adds"]))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 1 if any(missed(r) for r in results.values()) else 0

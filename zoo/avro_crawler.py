@@ -12,8 +12,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import fastavro
-
 from zoo import base
 
 if TYPE_CHECKING:
@@ -78,6 +76,8 @@ def records(seed: int, table_prefix: str, rows: int) -> dict[str, list[dict[str,
 
 
 def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    import fastavro
+
     parsed = fastavro.parse_schema(SCHEMA)
     # fastavro draws the sync marker from os.urandom unless given one: take it from the seed.
     marker = base.rng(seed, table_prefix + "#sync").bytes(16)

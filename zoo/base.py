@@ -22,11 +22,12 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from datagen.kinds.base import GlueTable
+
+if TYPE_CHECKING:
+    import numpy as np
 
 REFERENCE_DATE = dt.date(2024, 12, 31)
 
@@ -95,6 +96,8 @@ class Expected:
 def rng(seed: int, prefix: str) -> np.random.Generator:
     """The table's own stream: the same seed and prefix give the same values, whatever
     other tables are written and in which order."""
+    import numpy as np
+
     key = int.from_bytes(hashlib.sha256(prefix.encode()).digest()[:8], "big")
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(key,))))
 

@@ -4,12 +4,12 @@ crawler's markers and counts on the table, its descriptor and each partition."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.csv as pacsv
+from typing import TYPE_CHECKING, Any
 
 from zoo import base
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "crawled_orders"
 CRAWLER = "zoo-csv-crawler"
@@ -27,6 +27,8 @@ CSV_PARAMETERS = {
 
 
 def tables(seed: int, table_prefix: str, rows: int) -> dict[str, pa.Table]:
+    import pyarrow as pa
+
     generator = base.rng(seed, table_prefix)
     out, start = {}, 0
     for day, count in zip(base.days(PARTITIONS), base.split(rows, PARTITIONS), strict=True):
@@ -44,6 +46,8 @@ def tables(seed: int, table_prefix: str, rows: int) -> dict[str, pa.Table]:
 
 
 def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    import pyarrow.csv as pacsv
+
     files = []
     options = pacsv.WriteOptions(include_header=True, quoting_style="none")
     for folder, data in tables(seed, table_prefix, rows).items():

@@ -9,11 +9,12 @@ and Athena skips the header by the table parameter. Spark does not honour that p
 from __future__ import annotations
 
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.csv as pacsv
+from typing import TYPE_CHECKING
 
 from zoo import base
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "csv_header"
 SERDE = "org.apache.hadoop.hive.serde2.OpenCSVSerde"
@@ -28,6 +29,8 @@ COLUMNS = [
 
 
 def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    import pyarrow as pa
+
     sample = base.sample_rows(base.rng(seed, table_prefix), rows, base.REFERENCE_DATE)
     return pa.table(
         {
@@ -43,6 +46,8 @@ def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
 
 
 def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    import pyarrow.csv as pacsv
+
     options = pacsv.WriteOptions(include_header=True, quoting_style="all_valid")
     return base.write_text(
         root, f"{table_prefix}/part-00000.csv", table(seed, table_prefix, rows), options

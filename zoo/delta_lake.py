@@ -20,12 +20,13 @@ import datetime as dt
 import json
 import uuid
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
-from deltalake import DeltaTable, write_deltalake
+from typing import TYPE_CHECKING, Any
 
 from zoo import base
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from deltalake import DeltaTable
 
 TABLE = "delta_events"
 COLUMNS = [("id", "bigint"), ("name", "string"), ("amount", "double"), ("ts", "timestamp")]
@@ -39,6 +40,8 @@ _CLOCK_START_MS = int(
 
 
 def batches(seed: int, table_prefix: str, rows: int) -> list[pa.Table]:
+    import pyarrow as pa
+
     generator = base.rng(seed, table_prefix)
     out, start = [], 0
     for day, count in zip(base.days(COMMITS), base.split(rows, COMMITS), strict=True):
@@ -110,6 +113,8 @@ def normalise(table_dir: Path, seed: int, table_prefix: str) -> None:
 
 
 def write_table(root: Path, table_prefix: str, rows: int, seed: int) -> DeltaTable:
+    from deltalake import DeltaTable, write_deltalake
+
     table_dir = root / table_prefix
     table_dir.mkdir(parents=True, exist_ok=True)
     for index, batch in enumerate(batches(seed, table_prefix, rows)):
@@ -119,6 +124,8 @@ def write_table(root: Path, table_prefix: str, rows: int, seed: int) -> DeltaTab
 
 
 def written_files(root: Path, table_prefix: str, table: DeltaTable) -> base.Written:
+    import pyarrow as pa
+
     rows_of = {
         a["path"]: a["num_records"]
         for a in pa.table(table.get_add_actions(flatten=True)).to_pylist()

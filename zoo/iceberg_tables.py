@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyiceberg.catalog.sql import SqlCatalog
-from pyiceberg.table import Table
-
-from datagen.iceberg import mirror_properties, pinned_pyiceberg
 from zoo import base
+
+if TYPE_CHECKING:
+    from pyiceberg.table import Table
 
 # Iceberg type -> Glue column type, for the types the zoo's Iceberg tables use.
 GLUE_TYPES = {
@@ -36,6 +35,10 @@ def new_table(
 ) -> Iterator[Table]:
     """A fresh table at ``<location>/<table_prefix>`` in a throw-away SQLite catalog,
     pyiceberg pinned meanwhile."""
+    from pyiceberg.catalog.sql import SqlCatalog
+
+    from datagen.iceberg import mirror_properties, pinned_pyiceberg
+
     with pinned_pyiceberg(base.rng(seed, table_prefix + "#iceberg")):
         catalog = SqlCatalog(
             "zoo", uri="sqlite:///:memory:", **mirror_properties(location.rstrip("/"), root)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from zoo import base, iceberg_tables
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "iceberg_v1"
 PROPERTIES = {"format-version": "1", "write.parquet.compression-codec": "zstd"}
 
 
 def data(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    import pyarrow as pa
+
     sample = base.sample_rows(base.rng(seed, table_prefix), rows, base.REFERENCE_DATE)
     return pa.table(
         {

@@ -9,29 +9,40 @@ partition spec ``day`` → ``name``, append (2024-12-31, with email), overwrite 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pyarrow as pa
-from pyiceberg.expressions import EqualTo
-from pyiceberg.partitioning import PartitionField, PartitionSpec
-from pyiceberg.schema import Schema
-from pyiceberg.transforms import IdentityTransform
-from pyiceberg.types import DateType, DoubleType, LongType, NestedField, StringType
+from typing import TYPE_CHECKING
 
 from zoo import base, iceberg_tables
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from pyiceberg.partitioning import PartitionSpec
+    from pyiceberg.schema import Schema
+
 TABLE = "iceberg_v2_history"
 PROPERTIES = {"format-version": "2", "write.parquet.compression-codec": "zstd"}
-SCHEMA = Schema(
-    NestedField(1, "id", LongType(), required=False),
-    NestedField(2, "name", StringType(), required=False),
-    NestedField(3, "amount", DoubleType(), required=False),
-    NestedField(4, "day", DateType(), required=False),
-)
-SPEC = PartitionSpec(PartitionField(4, 1000, IdentityTransform(), "day"))
+
+
+def schema_and_spec() -> tuple[Schema, PartitionSpec]:
+    """The table's first schema and partition spec (a function: pyiceberg is imported
+    only to write)."""
+    from pyiceberg.partitioning import PartitionField, PartitionSpec
+    from pyiceberg.schema import Schema
+    from pyiceberg.transforms import IdentityTransform
+    from pyiceberg.types import DateType, DoubleType, LongType, NestedField, StringType
+
+    schema = Schema(
+        NestedField(1, "id", LongType(), required=False),
+        NestedField(2, "name", StringType(), required=False),
+        NestedField(3, "amount", DoubleType(), required=False),
+        NestedField(4, "day", DateType(), required=False),
+    )
+    return schema, PartitionSpec(PartitionField(4, 1000, IdentityTransform(), "day"))
 
 
 def batches(seed: int, table_prefix: str, rows: int) -> list[pa.Table]:
     """Four batches: three days, then the replacement of the first day."""
+    import pyarrow as pa
+
     generator = base.rng(seed, table_prefix)
     days = base.days(3)
     counts = base.split(rows, 3)
@@ -52,14 +63,18 @@ def batches(seed: int, table_prefix: str, rows: int) -> list[pa.Table]:
 
 
 def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    from pyiceberg.expressions import EqualTo
+    from pyiceberg.types import StringType
+
     first, second, third, replacement = batches(seed, table_prefix, rows)
+    schema, spec = schema_and_spec()
     with iceberg_tables.new_table(
         root,
         table_prefix,
         seed,
         location,
-        schema=SCHEMA,
-        partition_spec=SPEC,
+        schema=schema,
+        partition_spec=spec,
         # A copy: pyiceberg pops format-version out of the dict it is given.
         properties=dict(PROPERTIES),
     ) as table:
@@ -80,6 +95,8 @@ def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) ->
 
 def final_rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
     """The rows of the current snapshot: days two and three and the replaced day one."""
+    import pyarrow as pa
+
     _, second, third, replacement = batches(seed, table_prefix, rows)
     null_email = pa.nulls(second.num_rows, pa.string())
     return pa.concat_tables([second.append_column("email", null_email), third, replacement])

@@ -11,12 +11,12 @@ from __future__ import annotations
 import decimal
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from zoo import base
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "parquet_nested"
 COLUMNS = [
@@ -27,20 +27,28 @@ COLUMNS = [
     ("attributes", "map<string,bigint>"),
     ("items", "array<struct<sku:string,qty:int>>"),
 ]
-SCHEMA = pa.schema(
-    [
-        ("id", pa.int64()),
-        ("ts", pa.timestamp("us")),
-        ("price", pa.decimal128(38, 9)),
-        ("address", pa.struct([("city", pa.string()), ("zip", pa.string())])),
-        ("attributes", pa.map_(pa.string(), pa.int64())),
-        ("items", pa.list_(pa.struct([("sku", pa.string()), ("qty", pa.int32())]))),
-    ]
-)
 _CITIES = ("berlin", "lisbon", "osaka", "quito")
 
 
+def arrow_schema() -> pa.Schema:
+    """The Arrow schema of COLUMNS (a function: pyarrow is imported only to write)."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("id", pa.int64()),
+            ("ts", pa.timestamp("us")),
+            ("price", pa.decimal128(38, 9)),
+            ("address", pa.struct([("city", pa.string()), ("zip", pa.string())])),
+            ("attributes", pa.map_(pa.string(), pa.int64())),
+            ("items", pa.list_(pa.struct([("sku", pa.string()), ("qty", pa.int32())]))),
+        ]
+    )
+
+
 def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    import pyarrow as pa
+
     generator = base.rng(seed, table_prefix)
     sample = base.sample_rows(generator, rows, base.REFERENCE_DATE)
     records = []
@@ -56,10 +64,12 @@ def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
                 "items": [{"sku": f"sku-{(i + k) % 13}", "qty": k + 1} for k in range(i % 3)],
             }
         )
-    return pa.Table.from_pylist(records, schema=SCHEMA)
+    return pa.Table.from_pylist(records, schema=arrow_schema())
 
 
 def write_parquet(data: pa.Table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(data, path, compression="zstd", coerce_timestamps="us")
 

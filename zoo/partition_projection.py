@@ -9,10 +9,12 @@ engine that lists Glue partitions (Spark, Trino's Hive connector) sees an empty 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from zoo import base, parquet_nested
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "projected_events"
 COLUMNS = [("id", "bigint"), ("name", "string"), ("amount", "double"), ("ts", "timestamp")]
@@ -21,6 +23,8 @@ PARTITIONS = 3
 
 
 def tables(seed: int, table_prefix: str, rows: int) -> dict[str, pa.Table]:
+    import pyarrow as pa
+
     generator = base.rng(seed, table_prefix)
     out, start = {}, 0
     for day, count in zip(base.days(PARTITIONS), base.split(rows, PARTITIONS), strict=True):

@@ -10,10 +10,12 @@ such names (docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.
 from __future__ import annotations
 
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from zoo import base, parquet_nested
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "quoted_columns"
 COLUMNS = [
@@ -26,10 +28,12 @@ COLUMNS = [
     ("1st_place", "string"),
     ("größe", "string"),
 ]
-_ARROW = {"bigint": pa.int64(), "string": pa.string(), "int": pa.int32(), "double": pa.float64()}
 
 
 def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    import pyarrow as pa
+
+    arrow = {"bigint": pa.int64(), "string": pa.string(), "int": pa.int32(), "double": pa.float64()}
     generator = base.rng(seed, table_prefix)
     values = generator.integers(0, 10_000, (len(COLUMNS), rows))
     arrays = []
@@ -39,7 +43,7 @@ def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
         elif glue_type == "double":
             arrays.append(pa.array(column / 10, pa.float64()))
         else:
-            arrays.append(pa.array(column, _ARROW[glue_type]))
+            arrays.append(pa.array(column, arrow[glue_type]))
     return pa.Table.from_arrays(arrays, names=[name for name, _ in COLUMNS])
 
 

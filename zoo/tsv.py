@@ -7,11 +7,12 @@ separator; ``serialization.format`` carries the same character, as Hive's DDL wr
 from __future__ import annotations
 
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.csv as pacsv
+from typing import TYPE_CHECKING
 
 from zoo import base
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLE = "tsv"
 SERDE = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
@@ -26,6 +27,8 @@ COLUMNS = [
 
 
 def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    import pyarrow as pa
+
     sample = base.sample_rows(base.rng(seed, table_prefix), rows, base.REFERENCE_DATE)
     return pa.table(
         {
@@ -39,6 +42,8 @@ def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
 
 
 def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    import pyarrow.csv as pacsv
+
     # No header and no quotes: LazySimpleSerDe would read both as data.
     options = pacsv.WriteOptions(include_header=False, delimiter="\t", quoting_style="none")
     return base.write_text(

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from zoo import base, parquet_nested
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 TABLE = "wide_300"
 WIDTH = 300
-_TYPES = (("bigint", pa.int64()), ("double", pa.float64()), ("string", pa.string()))
-COLUMNS = [(f"c{i:03d}", _TYPES[i % 3][0]) for i in range(WIDTH)]
+_TYPES = ("bigint", "double", "string")
+COLUMNS = [(f"c{i:03d}", _TYPES[i % 3]) for i in range(WIDTH)]
 
 
 def table(seed: int, table_prefix: str, rows: int) -> pa.Table:
+    import pyarrow as pa
+
     generator = base.rng(seed, table_prefix)
     arrays = []
     for i in range(WIDTH):
         values = generator.integers(0, 1_000_000, rows)
-        kind = _TYPES[i % 3][1]
-        if kind == pa.string():
+        kind = _TYPES[i % 3]
+        if kind == "string":
             arrays.append(pa.array([f"v{v}" for v in values], pa.string()))
-        elif kind == pa.float64():
+        elif kind == "double":
             arrays.append(pa.array(values / 100, pa.float64()))
         else:
             arrays.append(pa.array(values, pa.int64()))

@@ -8,8 +8,10 @@ manifest alone. A kind may write no file (a view, a resource link, an empty tabl
 each file's partition itself, register no partition (projection), or give each partition
 its own columns (drift): the zoo module decides.
 
-The zoo modules import their writers (pyarrow, fastavro, deltalake, pyiceberg) at import
-time, so ``zoo: true`` makes a cached ``pulumi up`` import them too.
+The zoo modules import their writers (pyarrow, numpy, fastavro, deltalake, pyiceberg) only
+inside the functions that write or read files: ``glue_table`` and ``expected`` shape from
+the manifest (and its ``facts``) alone, so a cached ``pulumi up`` with ``zoo: true``
+imports none of them (tests/zoo/test_lazy_imports.py).
 """
 
 from __future__ import annotations
