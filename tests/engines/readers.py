@@ -9,7 +9,6 @@ catalog: locations, formats, SerDes, columns and partitions all come from Glue.
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -170,45 +169,38 @@ def spark_read(spark: Any, table: GlueTable) -> EngineRead:
 
 
 _DUCKDB_SIMPLE = {
-    "bigint": "BIGINT",
-    "int": "INTEGER",
-    "smallint": "SMALLINT",
-    "tinyint": "TINYINT",
+    "int64": "BIGINT",
+    "int32": "INTEGER",
+    "int16": "SMALLINT",
+    "int8": "TINYINT",
     "double": "DOUBLE",
     "float": "FLOAT",
-    "boolean": "BOOLEAN",
+    "bool": "BOOLEAN",
     "string": "VARCHAR",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
+    "date32[day]": "DATE",
+    "timestamp[us]": "TIMESTAMP",
 }
 
 
 def duckdb_type(glue_type: str) -> str:
-    """The DuckDB type a Glue type should be read as."""
-    if glue_type in _DUCKDB_SIMPLE:
-        return _DUCKDB_SIMPLE[glue_type]
-    if match := re.fullmatch(r"decimal\((\d+),(\d+)\)", glue_type):
-        return f"DECIMAL({match.group(1)},{match.group(2)})"
-    if match := re.fullmatch(r"array<(.+)>", glue_type):
-        return f"{duckdb_type(match.group(1))}[]"
-    if match := re.fullmatch(r"struct<(.+)>", glue_type):
-        fields = [field.split(":", 1) for field in _top_level(match.group(1))]
-        return "STRUCT(" + ", ".join(f"{name} {duckdb_type(t)}" for name, t in fields) + ")"
-    if match := re.fullmatch(r"map<(.+)>", glue_type):
-        key, value = _top_level(match.group(1))
-        return f"MAP({duckdb_type(key)}, {duckdb_type(value)})"
-    raise ValueError(f"no DuckDB type for {glue_type!r}")
+    """The DuckDB type a Glue type should be read as (through its Arrow type,
+    ``datagen.catalog.arrow_type``, which parses nested Hive types)."""
+    return _duckdb_name(arrow_type(glue_type))
 
 
-def _top_level(text: str) -> list[str]:
-    """``text`` split at the commas outside any ``<...>``."""
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(text):
-        depth += {"<": 1, ">": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            parts.append(text[start:index])
-            start = index + 1
-    return [*parts, text[start:]]
+def _duckdb_name(data_type: pa.DataType) -> str:
+    if str(data_type) in _DUCKDB_SIMPLE:
+        return _DUCKDB_SIMPLE[str(data_type)]
+    if pa.types.is_decimal(data_type):
+        return f"DECIMAL({data_type.precision},{data_type.scale})"
+    if pa.types.is_list(data_type):
+        return f"{_duckdb_name(data_type.value_type)}[]"
+    if pa.types.is_struct(data_type):
+        fields = ", ".join(f"{field.name} {_duckdb_name(field.type)}" for field in data_type)
+        return f"STRUCT({fields})"
+    if pa.types.is_map(data_type):
+        return f"MAP({_duckdb_name(data_type.key_type)}, {_duckdb_name(data_type.item_type)})"
+    raise ValueError(f"no DuckDB type for Arrow type {data_type}")
 
 
 def duckdb_extensions() -> dict[str, Path]:

@@ -21,6 +21,7 @@ from tests.engines import readers
 from tests.engines.conftest import spark_session
 from tests.engines.deployed import Deployed, GlueTable
 from tests.engines.readers import EngineRead
+from tests.support.glue_reader import plain_type
 
 # The rows of the matrix: the ground truth's tables and their formats.
 TABLES = {
@@ -56,14 +57,6 @@ CELLS = [
 ]
 
 
-def _plain(data_type: pa.DataType) -> pa.DataType:
-    if pa.types.is_large_string(data_type) or pa.types.is_string_view(data_type):
-        return pa.string()
-    if pa.types.is_list(data_type) or pa.types.is_large_list(data_type):
-        return pa.list_(_plain(data_type.value_type))
-    return data_type
-
-
 def expected_types(engine: str, table: GlueTable) -> list[str]:
     """The type names ``engine`` should report for the Glue columns."""
     glue_types = [t for _, t in table.columns]
@@ -77,7 +70,7 @@ def expected_types(engine: str, table: GlueTable) -> list[str]:
 def reported_types(engine: str, table: GlueTable, read: EngineRead) -> list[str]:
     if engine.startswith("spark") or engine == "duckdb":
         return read.types
-    types = [_plain(field.type) for field in read.data.schema]
+    types = [plain_type(field.type) for field in read.data.schema]
     if table.format == "orc":
         # ORC stores nanoseconds and pyarrow reads them so; the values are whole micros.
         types = [pa.timestamp("us") if pa.types.is_timestamp(t) else t for t in types]

@@ -10,7 +10,6 @@ measures them.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,8 @@ from tests.engines import readers, zoo_readers
 from tests.engines.conftest import spark_session
 from tests.engines.deployed import Deployed, GlueTable
 from tests.engines.readers import EngineRead
+from tests.engines.test_matrix import partition_rows
+from tests.support.glue_reader import plain_type
 from zoo.engines import CLAIMS, ENGINES, Claim
 
 CELLS = [
@@ -88,17 +89,11 @@ def read_zoo_cell(engine: str, table: GlueTable, request: pytest.FixtureRequest)
 
 
 def _plain(data_type: pa.DataType) -> pa.DataType:
-    """Large and view strings and lists as their plain forms; an instant (timestamp with
-    a zone) as its UTC wall clock, which is what the digest compares."""
-    if pa.types.is_large_string(data_type) or pa.types.is_string_view(data_type):
-        return pa.string()
-    if pa.types.is_list(data_type) or pa.types.is_large_list(data_type):
-        return pa.list_(_plain(data_type.value_type))
-    if pa.types.is_struct(data_type):
-        return pa.struct([f.with_type(_plain(f.type)) for f in data_type])
+    """As ``plain_type``, and an instant (a timestamp with a zone) as its UTC wall clock,
+    which is what the digest compares."""
     if pa.types.is_timestamp(data_type):
         return pa.timestamp("us")
-    return data_type
+    return plain_type(data_type)
 
 
 def type_problems(engine: str, read: EngineRead, pairs: list[tuple[str, str]]) -> list[str]:
@@ -118,11 +113,6 @@ def type_problems(engine: str, read: EngineRead, pairs: list[tuple[str, str]]) -
     return problems
 
 
-def partition_rows(keys: list[str], data: pa.Table) -> dict[tuple[str, ...], int]:
-    columns = [data[key].to_pylist() for key in keys]
-    return dict(Counter(tuple(str(v) for v in values) for values in zip(*columns, strict=True)))
-
-
 def assert_reads(engine: str, table: GlueTable, read: EngineRead, deployed: Deployed) -> None:
     truth = table.truth
     pairs = zoo_readers.columns(table, deployed)
@@ -131,7 +121,7 @@ def assert_reads(engine: str, table: GlueTable, read: EngineRead, deployed: Depl
     assert read.data.num_rows == truth["rows"], f"{engine} {table.id}"
     if truth["partitions"] and table.key_names:
         expected = {tuple(p["values"]): p["rows"] for p in truth["partitions"] if p["rows"]}
-        assert partition_rows(table.key_names, read.data) == expected, f"{engine} {table.id}"
+        assert partition_rows(table, read.data) == expected, f"{engine} {table.id}"
     assert truth["value_digest"] is not None, table.id
     assert digest.digest_rows(read.data, [t for _, t in pairs]) == truth["value_digest"], (
         f"{engine} {table.id}: values differ from the ground truth"

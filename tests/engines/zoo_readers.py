@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from datagen.catalog import arrow_type
 from tests.engines.deployed import Deployed, GlueTable, direct_files
 from tests.engines.readers import EngineRead, _duck, duckdb_iceberg_query, duckdb_type
-from tests.support.glue_reader import paginate
+from tests.support.glue_reader import direct_keys, split_location
 
 SYMLINK_INPUT = "org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat"
 DELTA_LOG = "_delta_log"
@@ -241,22 +241,10 @@ def decode_view(view: GlueTable) -> dict[str, Any]:
 # --- the format's own library, from the emulator's S3 ---------------------------------------
 
 
-def _split(location: str) -> tuple[str, str]:
-    if not location.startswith("s3://"):
-        raise ValueError(f"not an S3 location: {location!r}")
-    bucket, _, prefix = location[5:].partition("/")
-    return bucket, prefix
-
-
 def _bodies(s3: Any, location: str) -> Iterator[bytes]:
     """Every object directly under ``location``, in key order, as Hive lists a folder."""
-    bucket, prefix = _split(location)
-    keys = sorted(
-        o["Key"]
-        for o in paginate(s3, "list_objects_v2", "Contents", Bucket=bucket, Prefix=prefix)
-        if "/" not in o["Key"][len(prefix) :]
-    )
-    for key in keys:
+    bucket, _ = split_location(location)
+    for key in direct_keys(s3, location):
         yield s3.get_object(Bucket=bucket, Key=key)["Body"].read()
 
 
@@ -288,7 +276,7 @@ def _library_part(
     for body in _bodies(s3, descriptor["Location"]):
         if descriptor.get("InputFormat") == SYMLINK_INPUT:
             for line in _text(body):
-                bucket, key = _split(line)
+                bucket, key = split_location(line)
                 data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
                 pieces.append(pq.read_table(io.BytesIO(data)).select(names))
         elif library.endswith("AvroSerDe"):

@@ -93,16 +93,17 @@ def table_format(table: dict[str, Any]) -> str:
     raise ValueError(f"{table['Name']}: unknown SerDe {serde!r}")
 
 
-def _split(location: str) -> tuple[str, str]:
+def split_location(location: str) -> tuple[str, str]:
+    """``s3://bucket/prefix`` as (bucket, prefix)."""
     if not location.startswith("s3://"):
         raise ValueError(f"not an S3 location: {location}")
     bucket, _, prefix = location[5:].partition("/")
     return bucket, prefix
 
 
-def _direct_files(s3, location: str) -> list[str]:
+def direct_keys(s3, location: str) -> list[str]:
     """Keys directly under ``location`` (not in sub-folders), in key order."""
-    bucket, prefix = _split(location)
+    bucket, prefix = split_location(location)
     prefix = prefix if prefix.endswith("/") else prefix + "/"
     keys = [
         obj["Key"]
@@ -154,8 +155,8 @@ def read_table(endpoint: Endpoint, database: str, name: str) -> TableRead:
     pieces = []
     for part in parts:
         location = part["StorageDescriptor"]["Location"]
-        bucket, _ = _split(location)
-        files = _direct_files(s3, location)
+        bucket, _ = split_location(location)
+        files = direct_keys(s3, location)
         if not files:
             raise AssertionError(f"{database}.{name}: no files under {location}")
         for key in files:
@@ -175,12 +176,15 @@ def _read_iceberg(endpoint: Endpoint, database: str, name: str) -> pa.Table:
     return catalog.load_table((database, name)).scan().to_arrow()
 
 
-def _plain(type_: pa.DataType) -> pa.DataType:
-    """``type_`` with large strings and lists as their plain forms (pyiceberg reads large)."""
-    if pa.types.is_large_string(type_):
+def plain_type(type_: pa.DataType) -> pa.DataType:
+    """``type_`` with large and view strings and lists as their plain forms, inside
+    structs too (pyiceberg and DuckDB read large and view types)."""
+    if pa.types.is_large_string(type_) or pa.types.is_string_view(type_):
         return pa.string()
     if pa.types.is_large_list(type_) or pa.types.is_list(type_):
-        return pa.list_(_plain(type_.value_type))
+        return pa.list_(plain_type(type_.value_type))
+    if pa.types.is_struct(type_):
+        return pa.struct([field.with_type(plain_type(field.type)) for field in type_])
     return type_
 
 
@@ -193,7 +197,7 @@ def schema_problems(read: TableRead) -> list[str]:
         return problems
     for (name, glue_type), field in zip(read.columns, read.data.schema, strict=True):
         expected = arrow_type(glue_type)
-        actual = _plain(field.type)
+        actual = plain_type(field.type)
         if read.format == "orc" and pa.types.is_timestamp(actual) and actual.tz is None:
             actual = pa.timestamp("us")  # ORC stores nanoseconds; pyarrow reads them as such
         if not actual.equals(expected):
