@@ -24,18 +24,25 @@ PARTITION_KEYS = [("dt", "string")]
 PARTITIONS = 2
 
 
-def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+def partitions(seed: int, table_prefix: str, rows: int) -> dict[str, list[dict[str, Any]]]:
+    """Each partition's objects (``dt`` value → its share of ``json_openx.objects``)."""
     records = json_openx.objects(seed, table_prefix, rows)
-    files, start = [], 0
+    out, start = {}, 0
     for day, count in zip(base.days(PARTITIONS), base.split(rows, PARTITIONS), strict=True):
-        key = f"{table_prefix}/dt={day.isoformat()}/part-00000.json.gz"
+        out[day.isoformat()] = records[start : start + count]
+        start += count
+    return out
+
+
+def write(root: Path, table_prefix: str, rows: int, seed: int, location: str) -> base.Written:
+    files = []
+    for day, records in partitions(seed, table_prefix, rows).items():
+        key = f"{table_prefix}/dt={day}/part-00000.json.gz"
         (root / key).parent.mkdir(parents=True, exist_ok=True)
-        data = json_openx.lines(records[start : start + count])
         # filename="" and mtime=0: the header names no file and no time.
         with (root / key).open("wb") as raw, gzip.GzipFile("", "wb", 9, raw, mtime=0) as out:
-            out.write(data)
-        files.append(base.file_record(root, key, count, {"dt": day.isoformat()}))
-        start += count
+            out.write(json_openx.lines(records))
+        files.append(base.file_record(root, key, len(records), {"dt": day}))
     return base.Written(table_prefix, tuple(files))
 
 
@@ -72,13 +79,13 @@ def expected(written: base.Written) -> base.Expected:
 
 
 def rows(seed: int, table_prefix: str, rows: int) -> pa.Table:
-    """What an engine reading the table through Glue returns: each partition's objects
-    (the day's share of ``json_openx.objects``, as ``write`` splits them), then ``dt``."""
+    """What an engine reading the table through Glue returns: each partition's objects,
+    then ``dt``."""
     from zoo import glue_rows
 
-    records = json_openx.objects(seed, table_prefix, rows)
-    out, start = [], 0
-    for day, count in zip(base.days(PARTITIONS), base.split(rows, PARTITIONS), strict=True):
-        out += [{**r, "dt": day.isoformat()} for r in records[start : start + count]]
-        start += count
-    return glue_rows.from_records(out, [*COLUMNS, *PARTITION_KEYS])
+    records = [
+        {**record, "dt": day}
+        for day, batch in partitions(seed, table_prefix, rows).items()
+        for record in batch
+    ]
+    return glue_rows.from_records(records, [*COLUMNS, *PARTITION_KEYS])
