@@ -10,8 +10,9 @@ are hex, as ``alembic revision`` makes them.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
+
+from tests.db.revisions import write_revision
 
 ENV_PY = """\
 import os
@@ -86,43 +87,6 @@ def downgrade() -> None:
 
 FIRST = "a1f0c2d3e4b5"
 SECOND = "b2e1d3c4f5a6"
-
-
-def write_revision(
-    versions: Path,
-    revision: str,
-    down: str | None,
-    doc: str,
-    upgrade: list[str],
-    downgrade: list[str],
-) -> Path:
-    body = "\n".join(f"    op.execute({sql!r})" for sql in upgrade) or "    pass"
-    undo = "\n".join(f"    op.execute({sql!r})" for sql in downgrade) or "    pass"
-    path = versions / f"{revision}_{doc.lower().replace(' ', '_')}.py"
-    path.write_text(
-        textwrap.dedent(f'''\
-        """{doc}
-
-        Revision ID: {revision}
-        Revises: {down or ""}
-        """
-        from alembic import op
-
-        revision = {revision!r}
-        down_revision = {down!r}
-        branch_labels = None
-        depends_on = None
-
-
-        def upgrade() -> None:
-        {{body}}
-
-
-        def downgrade() -> None:
-        {{undo}}
-        ''').format(body=body, undo=undo)
-    )
-    return path
 
 
 def make_external_alembic(root: Path, *, variant: str = "template") -> Path:

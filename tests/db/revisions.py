@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import psycopg
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
@@ -17,21 +18,28 @@ def head_of(migrations_dir: Path) -> str:
     return head
 
 
-def add_revision(
-    migrations_dir: Path,
+def write_revision(
+    versions: Path,
     revision: str,
-    upgrade_sql: list[str],
-    downgrade_sql: list[str] | None = None,
+    down: str | None,
+    doc: str,
+    upgrade: list[str],
+    downgrade: list[str],
+    filename: str | None = None,
 ) -> Path:
-    """Append ``revision`` after the current head; each SQL string is one ``op.execute``."""
-    down = head_of(migrations_dir)
-    body = "\n".join(f"    op.execute({sql!r})" for sql in upgrade_sql) or "    pass"
-    undo = "\n".join(f"    op.execute({sql!r})" for sql in downgrade_sql or []) or "    pass"
-    path = migrations_dir / "versions" / f"{revision}.py"
+    """A revision file in ``versions`` as ``alembic revision`` writes one (its docstring
+    names the revision and what it revises); each SQL string is one ``op.execute``.
+    ``filename`` defaults to ``<revision>_<doc in snake case>.py``."""
+    body = "\n".join(f"    op.execute({sql!r})" for sql in upgrade) or "    pass"
+    undo = "\n".join(f"    op.execute({sql!r})" for sql in downgrade) or "    pass"
+    path = versions / (filename or f"{revision}_{doc.lower().replace(' ', '_')}.py")
     path.write_text(
         textwrap.dedent(f'''\
-        """Test revision {revision}."""
+        """{doc}
 
+        Revision ID: {revision}
+        Revises: {down or ""}
+        """
         from alembic import op
 
         revision = {revision!r}
@@ -49,3 +57,35 @@ def add_revision(
         ''').format(body=body, undo=undo)
     )
     return path
+
+
+def add_revision(
+    migrations_dir: Path,
+    revision: str,
+    upgrade_sql: list[str],
+    downgrade_sql: list[str] | None = None,
+) -> Path:
+    """Append ``revision`` after the current head; each SQL string is one ``op.execute``."""
+    return write_revision(
+        migrations_dir / "versions",
+        revision,
+        head_of(migrations_dir),
+        f"Test revision {revision}.",
+        upgrade_sql,
+        downgrade_sql or [],
+        filename=f"{revision}.py",
+    )
+
+
+def tables_of(url: str) -> set[str]:
+    """The tables of the database's ``public`` schema."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return {row[0] for row in rows}
+
+
+def revision_of(url: str) -> str | None:
+    """The revision ``alembic_version`` records, or None when it holds no row."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None

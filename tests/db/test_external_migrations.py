@@ -13,7 +13,8 @@ import psycopg
 import pytest
 
 from components.schema_migration import SchemaMigrationProvider, migrations_hash
-from tests.db.external_alembic import SECOND, make_external_alembic, write_revision
+from tests.db.external_alembic import SECOND, make_external_alembic
+from tests.db.revisions import revision_of, tables_of, write_revision
 
 pytestmark = pytest.mark.postgres
 
@@ -24,18 +25,6 @@ def props_for(url: str, directory: Path) -> dict[str, str]:
         "migrations_hash": migrations_hash(directory),
         "script_location": str(directory.resolve()),
     }
-
-
-def tables_of(url: str) -> set[str]:
-    with psycopg.connect(url) as conn:
-        rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        return {row[0] for row in rows}
-
-
-def revision_of(url: str) -> str | None:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    return row[0] if row else None
 
 
 @pytest.mark.parametrize("variant", ["template", "ini", "env"])

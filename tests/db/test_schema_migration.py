@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 
 import dill
 import grpc
-import psycopg
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import proto, rpc
@@ -42,7 +41,7 @@ from components.schema_migration import (
     wait_for_server,
 )
 from tests.db.conftest import MIGRATIONS
-from tests.db.revisions import add_revision
+from tests.db.revisions import add_revision, revision_of, tables_of
 from tests.support.net import free_port
 
 pytestmark = pytest.mark.postgres
@@ -63,18 +62,6 @@ def password_of(url: str) -> str:
     password = urlsplit(url).password
     assert password
     return password
-
-
-def tables_of(url: str) -> set[str]:
-    with psycopg.connect(url) as conn:
-        rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        return {row[0] for row in rows}
-
-
-def revision_of(url: str) -> str | None:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    return row[0] if row else None
 
 
 def test_create_brings_the_database_to_head_and_records_the_revision(fresh_database):
