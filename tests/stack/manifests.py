@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from components.ground_truth import ground_truth
 from datagen.catalog import CUSTOMER_DATA, SALES_DATA, Partitioning, Period
 from datagen.manifest import DatabaseEntry, FileEntry, Manifest, PartitionEntry, TableEntry
 
@@ -107,4 +108,16 @@ def manifest() -> Manifest:
         ],
         tables=[sales, customer, copy],
         files=files,
+    )
+
+
+def truth() -> dict:
+    """The ground truth of ``TABLES`` and ``manifest()`` for stack ``dev-a``."""
+    return ground_truth(
+        stack="dev-a",
+        env="dev_a",
+        region="eu-west-1",
+        bucket="bucket-x",
+        tables=TABLES,
+        manifest=manifest(),
     )

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import json
 
-from components.ground_truth import ground_truth, ground_truth_uri, to_json
-from tests.stack.manifests import METADATA, SALES_COPY, TABLES, manifest
-
-
-def truth() -> dict:
-    return ground_truth(
-        stack="dev-a",
-        env="dev_a",
-        region="eu-west-1",
-        bucket="bucket-x",
-        tables=TABLES,
-        manifest=manifest(),
-    )
+from components.ground_truth import ground_truth_uri, to_json
+from tests.stack.manifests import METADATA, SALES_COPY, truth
 
 
 def test_databases_and_tables_follow_the_manifest():

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from components.config import AwsSettings, StackConfig
-from components.ground_truth import ground_truth
 from components.outputs import emulator_endpoint, stack_outputs, tables_output
-from tests.stack.manifests import TABLES, manifest
+from tests.stack.manifests import TABLES, truth
 
-TRUTH = ground_truth(
-    stack="dev-a",
-    env="dev_a",
-    region="eu-west-1",
-    bucket="bucket-x",
-    tables=TABLES,
-    manifest=manifest(),
-)
+TRUTH = truth()
 
 
 def config(endpoints: list | None = None) -> StackConfig:
