@@ -85,7 +85,11 @@ def tables_of(url: str) -> set[str]:
 
 
 def revision_of(url: str) -> str | None:
-    """The revision ``alembic_version`` records, or None when it holds no row."""
+    """The revision ``alembic_version`` records; None when it holds no row or the table
+    does not exist (a database Alembic has not touched)."""
     with psycopg.connect(url) as conn:
+        exists = conn.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()[0]
+        if not exists:
+            return None
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     return row[0] if row else None

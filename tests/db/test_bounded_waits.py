@@ -25,7 +25,7 @@ from alembic.config import Config
 
 from components import schema_migration as sm
 from tests.db.conftest import MIGRATIONS
-from tests.db.revisions import add_revision
+from tests.db.revisions import add_revision, revision_of
 
 pytestmark = pytest.mark.postgres
 
@@ -69,12 +69,6 @@ def migrate_to(url: str, revision: str, script_location: Path = MIGRATIONS) -> N
     config.attributes["url"] = url
     config.attributes["configure_logger"] = False
     command.upgrade(config, revision)
-
-
-def revision_of(url: str) -> str | None:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    return row[0] if row else None
 
 
 @pytest.fixture

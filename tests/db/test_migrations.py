@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.dialects import postgresql
 
 from tests.db.conftest import MIGRATIONS, ROOT
-from tests.db.revisions import add_revision
+from tests.db.revisions import add_revision, revision_of
 from tests.db.schema_spec import NOT_NULL_SINCE_0002, SCHEMA, Col
 
 pytestmark = pytest.mark.postgres
@@ -40,15 +40,6 @@ def engine_for(url: str) -> sa.Engine:
     return sa.create_engine(
         url.replace("postgresql://", "postgresql+psycopg://", 1), poolclass=sa.pool.NullPool
     )
-
-
-def revision_of(url: str) -> str | None:
-    with psycopg.connect(url) as conn:
-        exists = conn.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()[0]
-        if not exists:
-            return None
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    return row[0] if row else None
 
 
 def public_tables(url: str) -> set[str]:
