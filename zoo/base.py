@@ -25,18 +25,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from datagen.kinds.base import GlueTable
+from datagen.kinds.hive import TEXT_INPUT, TEXT_OUTPUT
+from datagen.kinds.parquet import ParquetKind
 
 if TYPE_CHECKING:
     import numpy as np
 
 REFERENCE_DATE = dt.date(2024, 12, 31)
 
-# Hive text tables (https://docs.aws.amazon.com/athena/latest/ug/lazy-simple-serde.html)
-TEXT_INPUT = "org.apache.hadoop.mapred.TextInputFormat"
-TEXT_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
-PARQUET_INPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
-PARQUET_OUTPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
-PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+# Hive text tables (TEXT_INPUT, TEXT_OUTPUT: docs.aws.amazon.com/athena/latest/ug/
+# lazy-simple-serde.html) and Parquet, named as the core kinds name them, so the zoo and
+# the core tables cannot drift apart.
+PARQUET_INPUT = ParquetKind.input_format
+PARQUET_OUTPUT = ParquetKind.output_format
+PARQUET_SERDE = ParquetKind.serde
 
 
 @dataclass(frozen=True)
