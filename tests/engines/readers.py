@@ -49,7 +49,7 @@ def _literal(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _duck(text: str) -> str:
+def duck_literal(text: str) -> str:
     """A DuckDB (standard SQL) string literal: quotes doubled, backslashes as they are."""
     return "'" + text.replace("'", "''") + "'"
 
@@ -167,6 +167,8 @@ def spark_read(spark: Any, table: GlueTable) -> EngineRead:
 
 # --- DuckDB ----------------------------------------------------------------------------------
 
+SYMLINK_INPUT = "org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat"
+
 
 _DUCKDB_SIMPLE = {
     "int64": "BIGINT",
@@ -221,51 +223,131 @@ def duckdb_extensions() -> dict[str, Path]:
     return found
 
 
-def _duckdb_source(table: GlueTable, files: list[Path]) -> str:
-    paths = "[" + ", ".join(_duck(str(p)) for p in files) + "]"
-    serde = table.definition["StorageDescriptor"]["SerdeInfo"]
-    library = serde["SerializationLibrary"].lower()
-    if "parquet" in library:
+def duck_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _struct(pairs: list[tuple[str, str]]) -> str:
+    return "{" + ", ".join(f"{duck_literal(n)}: {duck_literal(t)}" for n, t in pairs) + "}"
+
+
+def _list(paths: list[str]) -> str:
+    return "[" + ", ".join(duck_literal(p) for p in paths) + "]"
+
+
+def _texts_as(table_columns: list[tuple[str, str]], source: str) -> str:
+    """``source``'s VARCHAR columns converted to the Glue types the way a Hive text SerDe
+    does: a value that does not parse is NULL."""
+    converted = ", ".join(
+        f"TRY_CAST({duck_name(n)} AS {duckdb_type(t)}) AS {duck_name(n)}" for n, t in table_columns
+    )
+    return f"(SELECT {converted} FROM {source})"
+
+
+def _duckdb_files(
+    table: GlueTable, deployed: Deployed, descriptor: dict[str, Any]
+) -> tuple[list[str], str]:
+    """The files DuckDB reads for a descriptor, and the glob that names the location
+    (what DuckDB is given when the location holds no object)."""
+    location = descriptor["Location"]
+    folder = deployed.local_path(location)
+    glob = str(folder / "*")
+    if descriptor.get("InputFormat") == SYMLINK_INPUT:
+        files = []
+        for manifest in direct_files(folder) if folder.is_dir() else []:
+            files += [str(deployed.local_path(line)) for line in manifest.read_text().split()]
+        return files, glob
+    return ([str(p) for p in direct_files(folder)] if folder.is_dir() else []), glob
+
+
+def _duckdb_source(table: GlueTable, deployed: Deployed, descriptor: dict[str, Any]) -> str:
+    """A DuckDB table expression of one descriptor's objects with the table's columns."""
+    files, glob = _duckdb_files(table, deployed, descriptor)
+    paths = _list(files) if files else duck_literal(glob)
+    serde = descriptor.get("SerdeInfo", {})
+    library = serde.get("SerializationLibrary", "")
+    parameters = serde.get("Parameters", {})
+    skip = int(table.definition.get("Parameters", {}).get("skip.header.line.count", "0"))
+    sd = table.definition["StorageDescriptor"]
+    table_columns = [(c["Name"], c["Type"]) for c in sd["Columns"]]
+    own = [(c["Name"], c["Type"]) for c in descriptor["Columns"]]
+    if library.endswith("AvroSerDe"):
+        return f"read_avro({paths})"
+    if library.endswith("JsonSerDe"):
+        read = (
+            f"read_json({paths}, format='newline_delimited', "
+            f"columns={_struct([(n, duckdb_type(t)) for n, t in own])})"
+        )
+        # Hive reads a partition with its own columns, then converts them to the table's.
+        present = dict(own)
+        select = ", ".join(
+            f"CAST({duck_name(n) if n in present else 'NULL'} AS {duckdb_type(t)}) "
+            f"AS {duck_name(n)}"
+            for n, t in table_columns
+        )
+        return f"(SELECT {select} FROM {read})"
+    if library.endswith("RegexSerDe"):
+        pattern = duck_literal(parameters["input.regex"])
+        names = "[" + ", ".join(duck_literal(n) for n, _ in own) + "]"
+        lines = (
+            f"read_csv({paths}, columns={{'line': 'VARCHAR'}}, header=false, delim=chr(1), "
+            "quote='', escape='', auto_detect=false)"
+        )
+        groups = (
+            f"(SELECT CASE WHEN regexp_full_match(line, {pattern}) "
+            f"THEN regexp_extract(line, {pattern}, {names}) END AS m FROM {lines})"
+        )
+        fields = ", ".join(f"m[{duck_literal(n)}] AS {duck_name(n)}" for n, _ in own)
+        return _texts_as(own, f"(SELECT {fields} FROM {groups})")
+    if library.endswith("LazySimpleSerDe"):
+        delimiter = duck_literal(parameters.get("field.delim", "\x01"))
+        read = (
+            f"read_csv({paths}, columns={_struct([(n, 'VARCHAR') for n, _ in own])}, "
+            f"header=false, skip={skip}, delim={delimiter}, quote='', escape='', "
+            "nullstr='\\N', auto_detect=false)"
+        )
+        return _texts_as(own, read)
+    if library.endswith("OpenCSVSerde"):
+        quote = duck_literal(parameters.get("quoteChar", '"'))
+        delimiter = duck_literal(parameters.get("separatorChar", ","))
+        read = (
+            f"read_csv({paths}, columns={_struct([(n, 'VARCHAR') for n, _ in own])}, "
+            f"header=false, skip={skip}, delim={delimiter}, "
+            f"quote={quote}, escape={quote}, auto_detect=false)"
+        )
+        return _texts_as(own, read)
+    if library.endswith("ParquetHiveSerDe"):
         # Partitions come from Glue, not from the folder names.
         return f"read_parquet({paths}, hive_partitioning=false)"
-    if "orc" in library:
+    if library.endswith("OrcSerde"):
         return f"read_orc({paths})"  # DuckDB has no ORC reader: this fails (asserted)
-    if "csv" in library:
-        parameters = serde.get("Parameters", {})
-        columns = (
-            "{"
-            + ", ".join(
-                f"{_duck(c['Name'])}: 'VARCHAR'"
-                for c in table.definition["StorageDescriptor"]["Columns"]
-            )
-            + "}"
-        )
-        skip = int(table.definition.get("Parameters", {}).get("skip.header.line.count", "0"))
-        delimiter = _duck(parameters.get("separatorChar", ","))
-        quote = _duck(parameters.get("quoteChar", '"'))
-        # OpenCSVSerde also reads a doubled quote inside a quoted field as one quote, which
-        # is DuckDB's escape; the files hold no backslash (the SerDe's escapeChar).
-        return (
-            f"read_csv({paths}, columns={columns}, header=false, skip={skip}, "
-            f"delim={delimiter}, quote={quote}, escape='\"', auto_detect=false)"
-        )
-    raise ValueError(f"{table.id}: no DuckDB reader for SerDe {serde['SerializationLibrary']}")
+    raise ValueError(f"{table.id}: no DuckDB reader for SerDe {library!r}")
 
 
 def duckdb_query(table: GlueTable, deployed: Deployed) -> str:
-    """One ``SELECT`` over the mirrored files of each Glue partition, partition values as
-    typed constants."""
+    """One ``SELECT`` of a Hive-style table through its Glue definition. DuckDB has no
+    Glue client, so this plays one: it lists the registered partitions (none for a
+    projected table: projection is Athena's alone) and hands DuckDB the objects under each
+    location, read with the DuckDB function for the SerDe, partition values as typed
+    constants."""
     sd = table.definition["StorageDescriptor"]
-    data = ", ".join(f'"{c["Name"]}"' for c in sd["Columns"])
+    keys = table.definition.get("PartitionKeys", [])
+    data = ", ".join(duck_name(c["Name"]) for c in sd["Columns"])
+    if keys and not table.partitions:
+        # A partitioned table with no partition in Glue has no rows for a Glue client.
+        nothing = ", ".join(
+            f"CAST(NULL AS {duckdb_type(t)}) AS {duck_name(n)}" for n, t in table.columns
+        )
+        return f"SELECT {nothing} WHERE false"
     parts = table.partitions or [{"Values": [], "StorageDescriptor": sd}]
     selects = []
     for part in parts:
-        files = direct_files(deployed.local_path(part["StorageDescriptor"]["Location"]))
-        keys = "".join(
-            f', CAST({_duck(v)} AS {duckdb_type(k["Type"])}) AS "{k["Name"]}"'
-            for k, v in zip(table.definition.get("PartitionKeys", []), part["Values"], strict=True)
+        constants = "".join(
+            f", CAST({duck_literal(v)} AS {duckdb_type(k['Type'])}) AS {duck_name(k['Name'])}"
+            for k, v in zip(keys, part["Values"], strict=True)
         )
-        selects.append(f"SELECT {data}{keys} FROM {_duckdb_source(table, files)}")
+        source = _duckdb_source(table, deployed, part["StorageDescriptor"])
+        selects.append(f"SELECT {data}{constants} FROM {source}")
     return " UNION ALL ".join(selects)
 
 
@@ -283,8 +365,8 @@ def duckdb_iceberg_query(table: GlueTable, deployed: Deployed) -> str:
     version = metadata.removesuffix(".metadata.json")
     columns = ", ".join(f'"{name}"' for name, _ in table.columns)
     return (
-        f"SELECT {columns} FROM iceberg_scan({_duck(str(root))}, allow_moved_paths=true, "
-        f"version={_duck(version)})"
+        f"SELECT {columns} FROM iceberg_scan({duck_literal(str(root))}, allow_moved_paths=true, "
+        f"version={duck_literal(version)})"
     )
 
 

@@ -1,12 +1,11 @@
 """The engine matrix's readers for the zoo's kinds, each through the table's Glue definition.
 
-As for the core tables (``tests.engines.readers``), nothing here knows the zoo: the SerDe,
-InputFormat, table and SerDe parameters, columns, locations and partitions all come from
-what Glue returned. DuckDB has no Glue client, so the harness plays one for it: it lists
-the table's registered partitions (none for a projected table: projection is Athena's
-alone) and hands DuckDB the objects under each location, read with the DuckDB function
-for the SerDe. The ``library`` engine is the format's own Python library reading the
-objects from the emulator's S3, the way a Glue-aware script does.
+As for the core tables (``tests.engines.readers``, whose ``duckdb_query`` reads every
+Hive-style table, zoo or core), nothing here knows the zoo: the SerDe, InputFormat, table
+and SerDe parameters, columns, locations and partitions all come from what Glue returned.
+Here are what only the zoo needs: DuckDB on Iceberg, Delta and a view, the ``library``
+engine (the format's own Python library reading the objects from the emulator's S3, the
+way a Glue-aware script does, with Athena's partition projection) and deltalake.
 """
 
 from __future__ import annotations
@@ -24,11 +23,17 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from datagen.catalog import arrow_type
-from tests.engines.deployed import Deployed, GlueTable, direct_files
-from tests.engines.readers import EngineRead, _duck, duckdb_iceberg_query, duckdb_type
+from tests.engines.deployed import Deployed, GlueTable
+from tests.engines.readers import (
+    SYMLINK_INPUT,
+    EngineRead,
+    duck_literal,
+    duck_name,
+    duckdb_iceberg_query,
+    duckdb_query,
+)
 from tests.support.glue_reader import direct_keys, split_location
 
-SYMLINK_INPUT = "org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat"
 DELTA_LOG = "_delta_log"
 # Delta's primitive type names as Hive spells them (docs/zoo.md, "delta_lake").
 _DELTA_TYPES = {
@@ -88,128 +93,14 @@ def columns(table: GlueTable, deployed: Deployed) -> list[tuple[str, str]]:
 # --- DuckDB ---------------------------------------------------------------------------------
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _struct(pairs: list[tuple[str, str]]) -> str:
-    return "{" + ", ".join(f"{_duck(n)}: {_duck(t)}" for n, t in pairs) + "}"
-
-
-def _list(paths: list[str]) -> str:
-    return "[" + ", ".join(_duck(p) for p in paths) + "]"
-
-
-def _texts_as(table_columns: list[tuple[str, str]], source: str) -> str:
-    """``source``'s VARCHAR columns converted to the Glue types the way a Hive text SerDe
-    does: a value that does not parse is NULL."""
-    converted = ", ".join(
-        f"TRY_CAST({_quoted(n)} AS {duckdb_type(t)}) AS {_quoted(n)}" for n, t in table_columns
-    )
-    return f"(SELECT {converted} FROM {source})"
-
-
-def _duckdb_files(
-    table: GlueTable, deployed: Deployed, descriptor: dict[str, Any]
-) -> tuple[list[str], str]:
-    """The files DuckDB reads for a descriptor, and the glob that names the location
-    (what DuckDB is given when the location holds no object)."""
-    location = descriptor["Location"]
-    folder = deployed.local_path(location)
-    glob = str(folder / "*")
-    if descriptor.get("InputFormat") == SYMLINK_INPUT:
-        files = []
-        for manifest in direct_files(folder) if folder.is_dir() else []:
-            files += [str(deployed.local_path(line)) for line in manifest.read_text().split()]
-        return files, glob
-    return ([str(p) for p in direct_files(folder)] if folder.is_dir() else []), glob
-
-
-def _duckdb_source(table: GlueTable, deployed: Deployed, descriptor: dict[str, Any]) -> str:
-    """A DuckDB table expression of one descriptor's objects with the table's columns."""
-    files, glob = _duckdb_files(table, deployed, descriptor)
-    paths = _list(files) if files else _duck(glob)
-    serde = descriptor.get("SerdeInfo", {})
-    library = serde.get("SerializationLibrary", "")
-    parameters = serde.get("Parameters", {})
-    skip = int(table.definition.get("Parameters", {}).get("skip.header.line.count", "0"))
-    sd = table.definition["StorageDescriptor"]
-    table_columns = [(c["Name"], c["Type"]) for c in sd["Columns"]]
-    own = [(c["Name"], c["Type"]) for c in descriptor["Columns"]]
-    if library.endswith("AvroSerDe"):
-        return f"read_avro({paths})"
-    if library.endswith("JsonSerDe"):
-        read = (
-            f"read_json({paths}, format='newline_delimited', "
-            f"columns={_struct([(n, duckdb_type(t)) for n, t in own])})"
-        )
-        # Hive reads a partition with its own columns, then converts them to the table's.
-        present = dict(own)
-        select = ", ".join(
-            f"CAST({_quoted(n) if n in present else 'NULL'} AS {duckdb_type(t)}) AS {_quoted(n)}"
-            for n, t in table_columns
-        )
-        return f"(SELECT {select} FROM {read})"
-    if library.endswith("RegexSerDe"):
-        pattern = _duck(parameters["input.regex"])
-        names = "[" + ", ".join(_duck(n) for n, _ in own) + "]"
-        lines = (
-            f"read_csv({paths}, columns={{'line': 'VARCHAR'}}, header=false, delim=chr(1), "
-            "quote='', escape='', auto_detect=false)"
-        )
-        groups = (
-            f"(SELECT CASE WHEN regexp_full_match(line, {pattern}) "
-            f"THEN regexp_extract(line, {pattern}, {names}) END AS m FROM {lines})"
-        )
-        fields = ", ".join(f"m[{_duck(n)}] AS {_quoted(n)}" for n, _ in own)
-        return _texts_as(own, f"(SELECT {fields} FROM {groups})")
-    if library.endswith("LazySimpleSerDe"):
-        delimiter = _duck(parameters.get("field.delim", "\x01"))
-        read = (
-            f"read_csv({paths}, columns={_struct([(n, 'VARCHAR') for n, _ in own])}, "
-            f"header=false, skip={skip}, delim={delimiter}, quote='', escape='', "
-            "nullstr='\\N', auto_detect=false)"
-        )
-        return _texts_as(own, read)
-    if library.endswith("OpenCSVSerde"):
-        quote = _duck(parameters.get("quoteChar", '"'))
-        read = (
-            f"read_csv({paths}, columns={_struct([(n, 'VARCHAR') for n, _ in own])}, "
-            f"header=false, skip={skip}, delim={_duck(parameters.get('separatorChar', ','))}, "
-            f"quote={quote}, escape={quote}, auto_detect=false)"
-        )
-        return _texts_as(own, read)
-    if library.endswith("ParquetHiveSerDe"):
-        return f"read_parquet({paths}, hive_partitioning=false)"
-    raise ValueError(f"{table.id}: no DuckDB reader for SerDe {library!r}")
-
-
 def duckdb_zoo_query(table: GlueTable, deployed: Deployed) -> str:
     """One ``SELECT`` of a zoo table through its Glue definition."""
     if is_iceberg(table):
         return duckdb_iceberg_query(table, deployed)
     if (path := delta_path(table)) is not None:
-        names = ", ".join(_quoted(n) for n, _ in delta_columns(table, deployed))
-        return f"SELECT {names} FROM delta_scan({_duck(str(deployed.local_path(path)))})"
-    sd = table.definition["StorageDescriptor"]
-    keys = table.definition.get("PartitionKeys", [])
-    data = ", ".join(_quoted(c["Name"]) for c in sd["Columns"])
-    if keys and not table.partitions:
-        # A partitioned table with no partition in Glue has no rows for a Glue client.
-        nothing = ", ".join(
-            f"CAST(NULL AS {duckdb_type(t)}) AS {_quoted(n)}" for n, t in table.columns
-        )
-        return f"SELECT {nothing} WHERE false"
-    parts = table.partitions or [{"Values": [], "StorageDescriptor": sd}]
-    selects = []
-    for part in parts:
-        constants = "".join(
-            f", CAST({_duck(v)} AS {duckdb_type(k['Type'])}) AS {_quoted(k['Name'])}"
-            for k, v in zip(keys, part["Values"], strict=True)
-        )
-        source = _duckdb_source(table, deployed, part["StorageDescriptor"])
-        selects.append(f"SELECT {data}{constants} FROM {source}")
-    return " UNION ALL ".join(selects)
+        names = ", ".join(duck_name(n) for n, _ in delta_columns(table, deployed))
+        return f"SELECT {names} FROM delta_scan({duck_literal(str(deployed.local_path(path)))})"
+    return duckdb_query(table, deployed)
 
 
 def duckdb_view_query(view: GlueTable, deployed: Deployed, connection: Any) -> str:
@@ -217,11 +108,11 @@ def duckdb_view_query(view: GlueTable, deployed: Deployed, connection: Any) -> s
     ``connection`` as a DuckDB view over that table's Glue read."""
     decoded = decode_view(view)
     schema = decoded["schema"]
-    connection.sql(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+    connection.sql(f"CREATE SCHEMA IF NOT EXISTS {duck_name(schema)}")
     for table in deployed.tables:
         if table.database == schema and f'"{schema}"."{table.name}"' in decoded["originalSql"]:
             connection.sql(
-                f"CREATE OR REPLACE VIEW {_quoted(schema)}.{_quoted(table.name)} AS "
+                f"CREATE OR REPLACE VIEW {duck_name(schema)}.{duck_name(table.name)} AS "
                 f"{duckdb_zoo_query(table, deployed)}"
             )
     return decoded["originalSql"]
