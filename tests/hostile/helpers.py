@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -64,6 +65,19 @@ def wait_for_staging(parent: Path, process: subprocess.Popen) -> Path:
         time.sleep(0.05)
     process.kill()
     raise AssertionError(f"no staging folder appeared in {parent} within {APPEAR_TIMEOUT} s")
+
+
+def killed_in_staging(parent: Path, *args: str) -> Path:
+    """The staging folder a generator run (``args``) leaves in ``parent`` when it is
+    SIGKILLed in the middle of its first table."""
+    process = start_datagen(*args)
+    try:
+        left = wait_for_staging(parent, process)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=COMMAND_TIMEOUT)
+    finally:
+        process.kill()
+    return left
 
 
 def backdate(folder: Path, seconds: float) -> None:

@@ -8,6 +8,7 @@ from tests.hostile.helpers import (
     COMMAND_TIMEOUT,
     backdate,
     datagen,
+    killed_in_staging,
     start_datagen,
     wait_for_staging,
 )
@@ -66,13 +67,7 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_staging(tmp_path):
 
 def test_staging_of_a_killed_run_is_removed_by_the_next_run_after_an_hour(tmp_path):
     """A SIGKILLed run's staging folder, untouched for 2 h, is gone after the next run."""
-    process = start_datagen("--out", str(tmp_path / "out"), "--rows", "400000")
-    try:
-        left = wait_for_staging(tmp_path, process)
-        process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=COMMAND_TIMEOUT)
-    finally:
-        process.kill()
+    left = killed_in_staging(tmp_path, "--out", str(tmp_path / "out"), "--rows", "400000")
     assert left.is_dir()
     backdate(left, 2 * 3600)
     result = datagen("--out", str(tmp_path / "out"), "--rows", "5", "--tables", "access_logs")
@@ -82,13 +77,7 @@ def test_staging_of_a_killed_run_is_removed_by_the_next_run_after_an_hour(tmp_pa
 
 def test_recent_or_foreign_lookalike_folders_are_kept(tmp_path):
     """A fresh killed staging folder, and an old look-alike without the marker, are kept."""
-    process = start_datagen("--out", str(tmp_path / "out"), "--rows", "400000")
-    try:
-        fresh = wait_for_staging(tmp_path, process)
-        process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=COMMAND_TIMEOUT)
-    finally:
-        process.kill()
+    fresh = killed_in_staging(tmp_path, "--out", str(tmp_path / "out"), "--rows", "400000")
     lookalike = tmp_path / ".out.staging-abcd1234"
     lookalike.mkdir()
     (lookalike / "thesis.tex").write_text("years of work\n")
