@@ -244,40 +244,30 @@ def test_failing_revision_leaves_the_previous_revision(fresh_database, migration
     assert public_tables(fresh_database) == set(SCHEMA) | {ALEMBIC_TABLE}
 
 
+def alembic_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The venv's ``alembic`` command run from the repository root."""
+    alembic = Path(sys.executable).with_name("alembic")
+    return subprocess.run(
+        [str(alembic), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
 def test_alembic_cli_from_the_repo_root_reads_database_url(fresh_database):
     """``DATABASE_URL=postgresql://... alembic upgrade head`` works as documented."""
-    alembic = Path(sys.executable).with_name("alembic")
     env = {**os.environ, "DATABASE_URL": fresh_database}
-    done = subprocess.run(
-        [str(alembic), "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = alembic_cli("upgrade", "head", env=env)
     assert done.returncode == 0, done.stderr
     assert revision_of(fresh_database) == HEAD
     password = fresh_database.split(":")[2].split("@")[0]
     assert password not in done.stdout + done.stderr
-    current = subprocess.run(
-        [str(alembic), "current"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    current = alembic_cli("current", env=env)
     assert f"{HEAD} (head)" in current.stdout
 
 
 def test_alembic_cli_without_a_url_says_how_to_set_it():
     """No ``DATABASE_URL`` and no ``sqlalchemy.url``: a clear error, nothing else."""
-    alembic = Path(sys.executable).with_name("alembic")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    done = subprocess.run(
-        [str(alembic), "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = alembic_cli("upgrade", "head", env=env)
     assert done.returncode != 0
     assert "no database URL: set DATABASE_URL=postgresql://" in done.stderr
 
