@@ -1,9 +1,10 @@
 """aws2openstack test environment: one stack per developer.
 
-Deploys an S3 bucket of deterministic synthetic test data (Parquet, ORC, CSV and
-Iceberg), the AWS Glue databases, tables and partitions that describe it, and a local
-PostgreSQL container migrated to Alembic head. Configuration is read and validated
-before any resource is declared (``components/config.py``).
+Deploys an S3 bucket of deterministic synthetic test data, the AWS Glue databases, tables
+and partitions that describe it, and the stack's other families (``families/``): the core
+tables, the table zoo (``zoo: true``) and a local PostgreSQL container migrated to
+Alembic head (``database``). Configuration is read and validated before any resource is
+declared (``components/config.py``).
 """
 
 import os
@@ -17,16 +18,17 @@ from components import naming, preflight
 from components.data_bucket import DataBucket, DataBucketArgs
 from components.glue_catalog import GlueCatalog, GlueCatalogArgs
 from components.ground_truth import ground_truth, to_json
-from components.local_database import LocalDatabase, LocalDatabaseArgs
 from components.outputs import stack_outputs
 from components.synthetic_data import SyntheticData, SyntheticDataArgs
 from datagen.cache import generate_cached
+from families import FAMILIES, Stack
 
 PROJECT_DIR = Path(__file__).resolve().parent
 CACHE_DIR = Path(os.environ.get("TESTENV_CACHE_DIR") or PROJECT_DIR / ".cache" / "datagen")
 
 cfg = stack_config.load()
 preflight.run(cfg, CACHE_DIR)
+families = [family for family in FAMILIES if family.enabled(cfg)]
 
 provider = aws.Provider(
     "aws",
@@ -48,22 +50,28 @@ bucket = DataBucket(
     ),
     opts=aws_opts,
 )
-# One way: specs -> generated files and their manifest -> objects, catalog, ground truth.
-tables = cfg.tables
-if cfg.zoo:
-    from datagen.kinds.zoo import zoo_tables
-
-    tables = (*cfg.tables, *zoo_tables())
+# One way: the families' tables -> generated files and their manifest -> objects,
+# catalog, ground truth.
+tables = tuple(spec for family in families for spec in family.tables(cfg))
 files_dir, manifest = generate_cached(
     CACHE_DIR, tables=tables, rows=cfg.rows, seed=cfg.seed, location=f"s3://{bucket_name}"
+)
+stack = Stack(
+    cfg=cfg,
+    account_id=account_id,
+    bucket_name=bucket_name,
+    bucket=bucket,
+    tables=tables,
+    manifest=manifest,
+    aws_opts=aws_opts,
 )
 truth = ground_truth(
     stack=cfg.stack,
     env=cfg.env,
     region=cfg.aws.region,
     bucket=bucket_name,
-    tables=tables,
-    manifest=manifest,
+    seed=manifest.seed,
+    sections=[family.truth(stack) for family in families],
 )
 data = SyntheticData(
     "testdata",
@@ -81,19 +89,10 @@ catalog = GlueCatalog(
     GlueCatalogArgs(env=cfg.env, tables=tables, manifest=manifest, account_id=account_id),
     opts=aws_opts,
 )
+components = {family.name: family.declare(stack) for family in families}
 
-database = None
-if cfg.database:
-    database = LocalDatabase(
-        "postgres",
-        LocalDatabaseArgs(
-            env=cfg.env,
-            host_port=cfg.database.host_port,
-            database=cfg.database.database,
-            user=cfg.database.user,
-            migrations_dir=cfg.database.migrations_dir,
-        ),
-    )
-
-for key, value in stack_outputs(cfg, truth, database).items():
+outputs = stack_outputs(
+    cfg, truth, [family.outputs(stack, components[family.name]) for family in families]
+)
+for key, value in outputs.items():
     pulumi.export(key, value)

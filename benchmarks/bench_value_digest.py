@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from datagen.catalog import ZOO_TABLES
 from datagen.generate import generate
 from datagen.kinds import kind_for
-from datagen.kinds.zoo import zoo_tables
 
 
 def main() -> None:
@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--rows", default="100,1000", help="comma-separated rows per table")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    specs = zoo_tables()
+    specs = ZOO_TABLES
     for rows in (int(r) for r in args.rows.split(",")):
         with tempfile.TemporaryDirectory() as scratch:
             manifest = generate(
@@ -36,7 +36,7 @@ def main() -> None:
             for _ in range(args.runs):
                 started = time.perf_counter()
                 digests = [
-                    kind_for(spec.format).value_digest(manifest, manifest.table(spec.key), spec)
+                    kind_for(spec.kind).value_digest(manifest, manifest.table(spec.key), spec)
                     for spec in specs
                 ]
                 times.append(time.perf_counter() - started)

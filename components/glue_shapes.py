@@ -30,21 +30,21 @@ def partition_keys(spec: TableSpec) -> list[dict[str, str]]:
 
 
 def table_storage_descriptor(spec: TableSpec, table: TableEntry) -> dict[str, Any]:
-    return kind_for(spec.format).storage_descriptor(table.location, columns(spec))
+    return kind_for(spec.kind).storage_descriptor(table.location, columns(spec))
 
 
 def partition_storage_descriptor(spec: TableSpec, partition: PartitionEntry) -> dict[str, Any]:
-    return kind_for(spec.format).storage_descriptor(partition.location, columns(spec))
+    return kind_for(spec.kind).storage_descriptor(partition.location, columns(spec))
 
 
 def table_parameters(spec: TableSpec, table: TableEntry) -> dict[str, str]:
     """Glue table parameters: the catalog's (``migration_readiness``) plus the kind's."""
-    return dict(spec.parameters) | kind_for(spec.format).table_parameters(table)
+    return dict(spec.parameters) | kind_for(spec.kind).table_parameters(table)
 
 
 def partition_parameters(spec: TableSpec) -> dict[str, str]:
     """Partition parameters: the kind's (its classification and extra table parameters)."""
-    return kind_for(spec.format).partition_parameters()
+    return kind_for(spec.kind).partition_parameters()
 
 
 def hive_glue_table(spec: TableSpec, table: TableEntry) -> GlueTable:
@@ -79,5 +79,5 @@ def hive_glue_table(spec: TableSpec, table: TableEntry) -> GlueTable:
 def glue_table(manifest: Manifest, spec: TableSpec, table: TableEntry, database: str) -> GlueTable:
     """Every table's Glue definition, in boto3's spelling: the one its kind shapes itself
     (a zoo table), else the one its storage descriptor and parameters give."""
-    own = kind_for(spec.format).glue_table(manifest, table, spec, database)
+    own = kind_for(spec.kind).glue_table(manifest, table, spec, database)
     return own if own is not None else hive_glue_table(spec, table)

@@ -1,27 +1,75 @@
 """Ground truth: what the stack created, for the assessment tool's own tests.
 
-One JSON document lists the databases, tables, formats, columns, partition keys and
-values, row counts, file counts and bytes, and the findings each table is expected to
-get (``components.findings``); a zoo table's entry (``components.zoo_glue``) adds its
-kind, true format, notes and engines. It is a stack output (``TESTENV_GROUND_TRUTH``) and an
-object in the bucket (``GROUND_TRUTH_KEY``). It is derived from the table specs and the
-manifest only, so it is byte-identical from one ``pulumi up`` to the next; the other
-stack outputs (``components.outputs``) are derived from it.
+One JSON document gathers the sections the stack's families give
+(``families.base.Family.truth``): the databases of every table family, with their
+tables, formats, columns, partition keys and values, row counts, file counts and bytes,
+and the findings each table is expected to get (``components.findings``). This module
+knows none of the families: it merges their sections, adds the stack's facts and the
+totals. The document is a stack output (``TESTENV_GROUND_TRUTH``) and an object in the
+bucket (``GROUND_TRUTH_KEY``); it is derived from the table specs and the manifest only,
+so it is byte-identical from one ``pulumi up`` to the next.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from components import findings, glue_shapes, naming, zoo_glue
-from datagen.catalog import Format, TableSpec
-from datagen.kinds import kind_for
-from datagen.manifest import Manifest
+from components import naming
+from datagen.catalog import TableSpec
+from datagen.manifest import Manifest, TableEntry
 
 GROUND_TRUTH_KEY = "_testenv/ground-truth.json"
 FORMAT_VERSION = 2
+_STACK_KEYS = ("format_version", "stack", "env", "region", "bucket", "seed", "totals")
+
+
+def databases(
+    env: str,
+    manifest: Manifest,
+    tables: Sequence[TableSpec],
+    entry: Callable[[TableSpec, TableEntry, str], dict[str, Any]],
+    facts: Callable[[str], Mapping[str, Any]] = lambda role: {},
+) -> list[dict[str, Any]]:
+    """The ground-truth databases of ``tables`` (a family's), in the manifest's order:
+    each with ``entry(spec, table, database_name)`` for each of its tables and the
+    family's ``facts(role)``."""
+    roles = {spec.role for spec in tables}
+    documents = []
+    for database in manifest.databases:
+        if database.role not in roles:
+            continue
+        name = naming.database_name(env, database.role)
+        entries = [
+            entry(spec, manifest.table(spec.key), name)
+            for spec in tables
+            if spec.role == database.role
+        ]
+        documents.append(
+            {
+                "name": name,
+                "role": database.role,
+                "location": database.location,
+                "table_count": len(entries),
+                "tables": entries,
+                **facts(database.role),
+            }
+        )
+    return documents
+
+
+def totals(database_list: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Databases, tables, partitions, files, rows and bytes over every database."""
+    counts = {"databases": 0, "tables": 0, "partitions": 0, "files": 0, "rows": 0, "bytes": 0}
+    for database in database_list:
+        counts["databases"] += 1
+        for table in database["tables"]:
+            counts["tables"] += 1
+            counts["partitions"] += len(table["partitions"])
+            for key in ("files", "rows", "bytes"):
+                counts[key] += table[key]
+    return counts
 
 
 def ground_truth(
@@ -30,87 +78,30 @@ def ground_truth(
     env: str,
     region: str,
     bucket: str,
-    tables: Sequence[TableSpec],
-    manifest: Manifest,
+    seed: int,
+    sections: Iterable[Mapping[str, Any]],
 ) -> dict[str, Any]:
-    """The document for the tables ``tables`` as ``manifest`` describes them."""
-    databases = []
-    totals = {"databases": 0, "tables": 0, "partitions": 0, "files": 0, "rows": 0, "bytes": 0}
-    for database in manifest.databases:
-        entries = []
-        for spec in (t for t in tables if t.role == database.role):
-            table = manifest.table(spec.key)
-            if spec.format is Format.ZOO:
-                entries.append(
-                    zoo_glue.ground_truth_entry(
-                        manifest, table, spec, naming.database_name(env, database.role)
-                    )
-                )
-                totals["tables"] += 1
-                totals["partitions"] += len(table.partitions)
-                totals["files"] += table.files
-                totals["rows"] += table.rows
-                totals["bytes"] += table.bytes
-                continue
-            partitions = [
-                {
-                    "values": partition.value_list,
-                    "location": partition.location,
-                    "rows": partition.rows,
-                    "files": partition.files,
-                    "bytes": partition.bytes,
-                }
-                for partition in table.partitions
-            ]
-            entries.append(
-                {
-                    "name": spec.name,
-                    "format": spec.format.value,
-                    "is_iceberg": kind_for(spec.format).is_iceberg,
-                    "table_type": "EXTERNAL_TABLE",
-                    "location": table.location,
-                    "metadata_location": table.metadata_location,
-                    "columns": glue_shapes.columns(spec),
-                    "partition_keys": table.partition_keys,
-                    "partitions": partitions,
-                    "rows": table.rows,
-                    "value_digest": table.value_digest,
-                    "files": table.files,
-                    "bytes": table.bytes,
-                    "objects": [
-                        {"key": file.key, "bytes": file.bytes} for file in manifest.files_of(table)
-                    ],
-                    "labels": dict(spec.parameters),
-                    "expected": findings.expected(findings.registered_table(spec, table)),
-                    "rules_version": findings.RULES_VERSION,
-                }
-            )
-            totals["tables"] += 1
-            totals["partitions"] += len(partitions)
-            totals["files"] += table.files
-            totals["rows"] += table.rows
-            totals["bytes"] += table.bytes
-        databases.append(
-            {
-                "name": naming.database_name(env, database.role),
-                "role": database.role,
-                "location": database.location,
-                "table_count": len(entries),
-                "tables": entries,
-                **zoo_glue.database_facts(database.role),
-            }
-        )
-        totals["databases"] += 1
-    return {
+    """The document: the stack's facts, then every family's section; ``databases`` lists
+    are joined in the families' order, any other key may come from one family only."""
+    document: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "stack": stack,
         "env": env,
         "region": region,
         "bucket": bucket,
-        "seed": manifest.seed,
-        "databases": databases,
-        "totals": totals,
+        "seed": seed,
+        "databases": [],
     }
+    for section in sections:
+        for key, value in section.items():
+            if key == "databases":
+                document["databases"].extend(value)
+            elif key in document or key in _STACK_KEYS:
+                raise ValueError(f"two families give the ground truth's {key!r}")
+            else:
+                document[key] = value
+    document["totals"] = totals(document["databases"])
+    return document
 
 
 def to_json(document: dict[str, Any]) -> str:

@@ -7,13 +7,13 @@ out as JSON text. ``DATABASE_URL`` is a secret: ``--shell`` prints ``[secret]`` 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from components.ground_truth import ground_truth_uri
 
 if TYPE_CHECKING:
     from components.config import StackConfig
-    from components.local_database import LocalDatabase
 
 
 def tables_output(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -47,9 +47,11 @@ def emulator_endpoint(endpoints: Any) -> str | None:
 
 
 def stack_outputs(
-    cfg: StackConfig, truth: dict[str, Any], database: LocalDatabase | None
+    cfg: StackConfig, truth: dict[str, Any], families: Iterable[Mapping[str, Any]] = ()
 ) -> dict[str, Any]:
-    """Every output: the data's from the ground truth ``truth``, the rest from ``cfg``."""
+    """Every output: the data's from the ground truth ``truth``, the stack's from ``cfg``,
+    then each family's own (``families.base.Family.outputs``), none of which may take a
+    name that is already given."""
     outputs: dict[str, Any] = {
         "AWS_REGION": truth["region"],
         "AWS_DEFAULT_REGION": truth["region"],
@@ -65,15 +67,9 @@ def stack_outputs(
     endpoint = emulator_endpoint(cfg.aws.provider_args.get("endpoints"))
     if endpoint:
         outputs["AWS_ENDPOINT_URL"] = endpoint
-    if database is not None:
-        outputs.update(
-            {
-                "DATABASE_URL": database.database_url,
-                "POSTGRES_PORT": database.host_port,
-                "POSTGRES_DB": database.database_name,
-                "POSTGRES_CONTAINER": database.container_name,
-                "PSQL_COMMAND": database.psql_command,
-                "SCHEMA_REVISION": database.schema_revision,
-            }
-        )
+    for family in families:
+        taken = sorted(set(family) & set(outputs))
+        if taken:
+            raise ValueError(f"two families export {', '.join(taken)}")
+        outputs.update(family)
     return outputs

@@ -257,7 +257,7 @@ def explain_aws_error(err: Exception, profile: str | None) -> PreflightError:
         f"{reason} ({first_line[:300]}). The stack names its bucket after the account. "
         f"Fix: run `{login}`, or export AWS_PROFILE / AWS_ACCESS_KEY_ID and "
         f"AWS_SECRET_ACCESS_KEY; check with `{check}`. To try the stack without AWS, use the "
-        "emulator stack (README: Offline)."
+        "offline stack: scripts/up local (docs/offline.md)."
     )
 
 

@@ -29,18 +29,15 @@ from datagen.catalog import TableSpec
 from datagen.manifest import MANIFEST_NAME, Manifest
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-# The zoo's modules (``zoo/``) write the zoo tables' bytes: their source is keyed too.
-ZOO_DIR = PACKAGE_DIR.parent / "zoo"
 KEY_LIBRARIES = ("numpy", "pyarrow", "pyiceberg", "faker", "fastavro", "deltalake")
 
 
 def code_version() -> str:
-    """A hash of the generator's source files (the table kinds' and the zoo's included)."""
+    """A hash of the generator's source files, every table kind's (``kinds/``) included."""
     digest = hashlib.sha256()
-    for folder in (PACKAGE_DIR, ZOO_DIR):
-        for path in sorted(folder.rglob("*.py")):
-            name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
-            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        name = f"{PACKAGE_DIR.name}/{path.relative_to(PACKAGE_DIR).as_posix()}"
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -210,7 +207,7 @@ def with_value_digests(entry: Path, manifest: Manifest, tables: Sequence[TableSp
     digests = {}
     for table in missing:
         spec = specs[table.key]
-        value_digest = kind_for(spec.format).value_digest(manifest, table, spec)
+        value_digest = kind_for(spec.kind).value_digest(manifest, table, spec)
         if value_digest is not None:
             digests[table.key] = value_digest
     if not digests:

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 import numpy as np
 import pyarrow as pa
 
-from datagen.catalog import TableSpec
-from datagen.values import TimeRange, as_drawn, value_problem
+from datagen.catalog import Column, TableSpec
+from datagen.values import TimeRange
 
 
 def _comparable(data_type: pa.DataType) -> pa.DataType:
@@ -73,3 +73,25 @@ class RowChecker:
             if len(np.unique(ids)) != len(ids):
                 self.problems.append(f"{self.spec.key}: column {name} repeats values")
         return self.problems
+
+
+def as_drawn(column: Column, array: pa.Array) -> pa.Array:
+    """Values read back from a file in the type they were drawn as (CSV text parsed)."""
+    import pyarrow as pa
+
+    return column.values.from_text(array) if pa.types.is_string(array.type) else array
+
+
+def value_problem(
+    column: Column, array: pa.Array, period: TimeRange | None, seed: int
+) -> str | None:
+    """Why ``array`` cannot be values of ``column`` (``None`` if it can)."""
+    import pyarrow as pa
+
+    if array.null_count:
+        return f"{array.null_count} null values"
+    try:
+        array = as_drawn(column, array)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
+        return f"values do not parse as drawn: {err}"
+    return column.values.check(array, period, seed)

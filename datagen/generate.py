@@ -198,7 +198,7 @@ def _file_entry(root: Path, spec: TableSpec, written: WrittenFile) -> FileEntry:
     return FileEntry(
         key=written.key,
         table=spec.key,
-        format=spec.format.value,
+        format=kind_for(spec.kind).format.value,
         kind=written.kind,
         partition=written.partition,
         rows=written.rows,
@@ -231,7 +231,7 @@ def _table_entry(plan: TablePlan, written: WrittenTable, files: list[FileEntry])
         key=spec.key,
         name=spec.name,
         role=spec.role,
-        format=spec.format.value,
+        format=kind_for(spec.kind).format.value,
         location=location,
         rows=sum(f.rows or 0 for f in files if f.kind == "data"),
         partition_keys=[key.name for key in spec.partition_keys],
@@ -278,7 +278,7 @@ def write_tables(
     progress = Progress(len(tables))
     for spec in tables:
         plan = TablePlan(spec, rows, seed, location)
-        written = kind_for(spec.format).write_table(plan, root)
+        written = kind_for(spec.kind).write_table(plan, root)
         table_files = [_file_entry(root, spec, f) for f in written.files]
         files.extend(table_files)
         entries.append(_table_entry(plan, written, table_files))

@@ -3,7 +3,7 @@
 Config validation (``components/config.py``), the CLI (``python -m datagen``) and the
 generator's own checks (``datagen.generate.check_rows`` / ``check_seed``) all read these
 objects, so a bound is changed here or nowhere. ``tests/hostile/test_limits.py`` keeps
-``Pulumi.yaml``, the README and ``docs/performance.md`` in step with them.
+``Pulumi.yaml``, docs/configuration.md and ``docs/performance.md`` in step with them.
 """
 
 from __future__ import annotations

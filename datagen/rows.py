@@ -17,8 +17,8 @@ from functools import cached_property
 import numpy as np
 import pyarrow as pa
 
-from datagen.catalog import TableSpec
-from datagen.values import Batch, column_values
+from datagen.catalog import Column, TableSpec
+from datagen.values import Batch, conform, draw
 
 # Rows drawn and written at a time: memory is bounded by this, not by the table size.
 BATCH_ROWS = 65_536
@@ -104,3 +104,7 @@ class TablePlan:
             )
             columns = [column_values(column, batch) for column in self.spec.columns]
             yield pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
+def column_values(column: Column, batch: Batch) -> pa.Array:
+    return conform(draw(column.values, batch), column.arrow_type)

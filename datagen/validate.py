@@ -91,13 +91,17 @@ def validate(out_dir: str | Path, tables: Sequence[TableSpec] | None = None) -> 
         if spec is None:
             problems.append(f"{entry.key}: not a table of the catalog")
             continue
-        if (entry.name, entry.role, entry.format) != (spec.name, spec.role, spec.format.value):
+        if (entry.name, entry.role, entry.format) != (
+            spec.name,
+            spec.role,
+            kind_for(spec.kind).format.value,
+        ):
             problems.append(f"{entry.key}: name, role or format differ from the catalog")
             continue
-        if kind_for(spec.format).partitions_from_spec:
+        if kind_for(spec.kind).partitions_from_spec:
             problems += _partition_problems(manifest, entry, spec)
         try:
-            problems += kind_for(spec.format).check_table(root, manifest, entry, spec)
+            problems += kind_for(spec.kind).check_table(root, manifest, entry, spec)
         except Exception as err:  # a reader's failure is a finding, whatever its type
             problems.append(f"{entry.key}: cannot be read: {type(err).__name__}: {err}")
     return problems

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-    from datagen.catalog import Column
 
 # Every generated date derives from the seed and this date, never from the clock.
 REFERENCE_DATE = dt.date(2024, 12, 31)
@@ -376,29 +375,3 @@ def conform(array: pa.Array, target: pa.DataType) -> pa.Array:
         seconds = array.cast(pa.timestamp("s")).cast(pa.int64()).to_numpy()
         return timestamp_text(seconds)
     return array.cast(target)
-
-
-def column_values(column: Column, batch: Batch) -> pa.Array:
-    return conform(draw(column.values, batch), column.arrow_type)
-
-
-def as_drawn(column: Column, array: pa.Array) -> pa.Array:
-    """Values read back from a file in the type they were drawn as (CSV text parsed)."""
-    import pyarrow as pa
-
-    return column.values.from_text(array) if pa.types.is_string(array.type) else array
-
-
-def value_problem(
-    column: Column, array: pa.Array, period: TimeRange | None, seed: int
-) -> str | None:
-    """Why ``array`` cannot be values of ``column`` (``None`` if it can)."""
-    import pyarrow as pa
-
-    if array.null_count:
-        return f"{array.null_count} null values"
-    try:
-        array = as_drawn(column, array)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
-        return f"values do not parse as drawn: {err}"
-    return column.values.check(array, period, seed)

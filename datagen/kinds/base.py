@@ -53,7 +53,11 @@ class TableKind(ABC):
     use them: shaping Glue definitions must stay cheap.
     """
 
+    name: str
+    """The kind's key in the registry (``datagen.kinds.KIND_MODULES``) and in a table's
+    declaration (``TableSpec.kind``)."""
     format: ClassVar[Format]
+    """The format the manifest and the ground truth name (``zoo`` for every zoo kind)."""
     is_iceberg: ClassVar[bool] = False
     """Ground truth: whether an assessment should see an Iceberg table."""
     partitions_from_spec: ClassVar[bool] = True

@@ -49,6 +49,7 @@ class CsvKind(HiveKind):
     as OpenCSVSerde reads it; every column is text. No header because Spark ignores
     ``skip.header.line.count`` and would return each header as a row."""
 
+    name = "csv"
     format = Format.CSV
     extension = "csv"
     content_type = "text/csv"

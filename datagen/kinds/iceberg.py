@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 
 class IcebergKind(TableKind):
+    name = "iceberg"
     format = Format.ICEBERG
     is_iceberg = True
 

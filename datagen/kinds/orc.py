@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 
 class OrcKind(HiveKind):
+    name = "orc"
     format = Format.ORC
     extension = "orc"
     content_type = OCTET_STREAM

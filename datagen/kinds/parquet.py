@@ -26,6 +26,7 @@ class ParquetKind(HiveKind):
     path) reads no other timestamp encoding, and it is what Spark, Glue ETL and
     Athena's Hive writer produce; every engine of docs/engines.md reads its wall clock."""
 
+    name = "parquet"
     format = Format.PARQUET
     extension = "parquet"
     content_type = PARQUET_CONTENT_TYPE

@@ -199,10 +199,10 @@ def test_zoo_value_digests_are_computed_once_and_a_view_stays_null(tmp_path, mon
     view's stays null, and a later cache hit neither renders rows nor rewrites the
     manifest for it."""
     from datagen import digest
-    from datagen.kinds.zoo import zoo_tables
-    from zoo import tsv
+    from datagen.catalog import ZOO_TABLES
+    from datagen.kinds import tsv
 
-    tables = [t for t in zoo_tables() if t.name in {"tsv", "big_orders_view"}]
+    tables = [t for t in ZOO_TABLES if t.name in {"tsv", "big_orders_view"}]
     entry, first = cache.generate_cached(
         tmp_path, tables=tables, rows=12, seed=5, location=LOCATION
     )

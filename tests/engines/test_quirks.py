@@ -10,13 +10,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from datagen.catalog import Format
 from datagen.kinds import kind_for
 from tests.engines.conftest import SPARK_MODES, spark_session
 
 
-def _hive_table(session, name: str, fmt: Format, columns: str, folder: Path, extra: str = ""):
-    hive = kind_for(fmt)
+def _hive_table(session, name: str, kind: str, columns: str, folder: Path, extra: str = ""):
+    hive = kind_for(kind)
     serde = ", ".join(f"'{k}'='{v}'" for k, v in hive.serde_parameters.items()).replace(
         "\\", "\\\\"
     )
@@ -36,7 +35,7 @@ def test_hive_serde_cannot_read_int64_parquet_timestamps(spark_tables, tmp_path)
     table = pa.table({"ts": pa.array([dt.datetime(2024, 12, 31, 12, 0)], pa.timestamp("us"))})
     pq.write_table(table, tmp_path / "part-00000.parquet", coerce_timestamps="us")
     session = spark_session(spark_tables, "spark-hive-serde")
-    _hive_table(session, "int64_timestamps", Format.PARQUET, "ts timestamp", tmp_path)
+    _hive_table(session, "int64_timestamps", "parquet", "ts timestamp", tmp_path)
     with pytest.raises(Exception, match="LongWritable cannot be cast"):
         session.sql("SELECT ts FROM quirks.int64_timestamps").collect()
     native = spark_session(spark_tables, "spark")
@@ -53,7 +52,7 @@ def test_spark_returns_a_csv_header_as_a_row(mode, spark_tables, tmp_path) -> No
     _hive_table(
         session,
         f"header_csv_{mode.replace('-', '_')}",
-        Format.CSV,
+        "csv",
         "a string, b string",
         tmp_path,
         "TBLPROPERTIES ('skip.header.line.count'='1')",

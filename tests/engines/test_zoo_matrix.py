@@ -1,4 +1,5 @@
-"""The engine matrix over the zoo: every engine × zoo kind is what ``zoo/engines.py`` claims.
+"""The engine matrix over the zoo: every engine × zoo kind is what its claim says
+(``families/zoo/engines.py``).
 
 The stack is deployed with ``zoo: true`` (the package's ``deployed`` fixture); each engine
 reads each zoo table through the Glue definition moto returns. A ``reads`` cell must give
@@ -17,16 +18,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-import zoo
 from datagen import digest
 from datagen.catalog import arrow_type
+from families.zoo.engines import CLAIMS, ENGINES, Claim
+from tests.datagen.kinds import zoo_kinds as zoo
 from tests.engines import readers, zoo_readers
 from tests.engines.conftest import spark_session
 from tests.engines.deployed import Deployed, GlueTable
 from tests.engines.readers import EngineRead
 from tests.engines.test_matrix import partition_rows
 from tests.support.glue_reader import plain_type
-from zoo.engines import CLAIMS, ENGINES, Claim
 
 CELLS = [
     (kind, engine)
@@ -155,7 +156,7 @@ def assert_wrong(claim: Claim, table: GlueTable, read: EngineRead) -> None:
 
 @pytest.mark.parametrize(("kind", "engine"), CELLS, ids=[f"{e}-{k}" for k, e in CELLS])
 def test_zoo_cell_is_as_claimed(kind: str, engine: str, deployed, request) -> None:
-    """The engine reads the zoo table through Glue as zoo/engines.py (and so the ground
+    """The engine reads the zoo table through Glue as families/zoo/engines.py (and so the ground
     truth's ``engines``) claims: the truth's rows and digest, the claimed error, or the
     claimed wrong result."""
     claim = CLAIMS[kind][engine]
@@ -196,7 +197,7 @@ def test_the_resource_link_names_a_core_table_that_exists(deployed) -> None:
 
 
 def test_docs_show_the_zoo_matrix() -> None:
-    """docs/zoo.md's engine table marks each cell as zoo/engines.py claims it: ✓ reads,
+    """docs/zoo.md's engine table marks each cell as families/zoo/engines.py claims it: ✓ reads,
     ✗ fails, ≠ wrong, – n/a."""
     marks = {"reads": "✓", "fails": "✗", "wrong": "≠", "n/a": "–"}
     text = (Path(__file__).resolve().parents[2] / "docs" / "zoo.md").read_text()
@@ -212,10 +213,11 @@ def test_docs_show_the_zoo_matrix() -> None:
             assert cell.startswith(mark), f"docs/zoo.md: {engine} × {kind} is {cell!r}"
 
 
-def test_readme_lists_the_engines_that_read_each_kind() -> None:
-    """README's zoo table names, for each kind, exactly the engines whose claim is reads."""
-    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = text.split("### The table zoo", 1)[1].split("\n## ", 1)[0]
+def test_the_zoo_doc_lists_the_engines_that_read_each_kind() -> None:
+    """docs/zoo.md's kinds at a glance name, for each kind, exactly the engines whose claim
+    is reads."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "zoo.md").read_text()
+    section = text.split("## The kinds at a glance", 1)[1].split("\n## ", 1)[0]
     for kind, claims in CLAIMS.items():
         (row,) = [line for line in section.splitlines() if line.startswith(f"| {kind} ")]
         cell = [c.strip() for c in row.strip().strip("|").split("|")][3]

@@ -51,16 +51,16 @@ def test_pulumi_yaml_states_every_limit_and_profile_default():
             )
 
 
-def test_readme_config_table_states_every_limit():
-    """The README's configuration table gives each limited key the range of datagen.limits."""
-    readme = (ROOT / "README.md").read_text()
-    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+def test_the_config_table_states_every_limit():
+    """docs/configuration.md's table gives each limited key the range of datagen.limits."""
+    doc = (ROOT / "docs" / "configuration.md").read_text()
+    rows = [line for line in doc.splitlines() if line.startswith("| `")]
     for limit in limits.ALL:
         row = next((r for r in rows if f"`{limit.key}`" in r.split("|")[1]), None)
-        assert row, f"README.md: no configuration row for {limit.key}"
+        assert row, f"docs/configuration.md: no row for {limit.key}"
         assert (limit.low, limit.high) in _ranges(row), (
-            f"README.md: the row of {limit.key} does not say {limit.low:,} to {limit.high:,}: "
-            f"{row!r}"
+            f"docs/configuration.md: the row of {limit.key} does not say "
+            f"{limit.low:,} to {limit.high:,}: {row!r}"
         )
 
 

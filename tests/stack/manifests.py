@@ -8,6 +8,7 @@ from dataclasses import replace
 from components.ground_truth import ground_truth
 from datagen.catalog import CUSTOMER_DATA, SALES_DATA, Partitioning, Period
 from datagen.manifest import DatabaseEntry, FileEntry, Manifest, PartitionEntry, TableEntry
+from families.tables import truth as tables_truth
 
 BASE = "s3://bucket-x"
 SALES = replace(SALES_DATA, partitioning=Partitioning(Period.MONTH, 2))
@@ -118,6 +119,6 @@ def truth() -> dict:
         env="dev_a",
         region="eu-west-1",
         bucket="bucket-x",
-        tables=TABLES,
-        manifest=manifest(),
+        seed=42,
+        sections=[tables_truth.section("dev_a", manifest(), TABLES)],
     )

@@ -91,9 +91,7 @@ def test_profiles_set_defaults_and_explicit_knobs_win(program_env):
     large = load({"profile": "large"})
     assert len(large.tables) == 5 + 3 * 150
     assert len({t.role for t in large.tables}) == 5
-    assert {t.format for t in large.tables if t.role == "scale_01"} == {
-        t.format for t in small.tables
-    }
+    assert {t.kind for t in large.tables if t.role == "scale_01"} == {t.kind for t in small.tables}
     assert load({"profile": "medium", "rows": "2000"}).rows == 2000
     assert len(load({"profile": "large", "tablesPerDatabase": "120"}).tables) == 5 + 3 * 120
     tuned = load({"profile": "medium", "monthlyPartitions": "2"})

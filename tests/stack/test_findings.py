@@ -21,12 +21,12 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "ground-truth.md"
 
 def entry(spec: TableSpec, bucket: str = "b") -> TableEntry:
     """The manifest entry the generator would record for ``spec`` under ``s3://bucket``."""
-    metadata = f"s3://{bucket}/{spec.key}/metadata/m.json" if spec.format == "iceberg" else None
+    metadata = f"s3://{bucket}/{spec.key}/metadata/m.json" if spec.kind == "iceberg" else None
     return TableEntry(
         spec.key,
         spec.name,
         spec.role,
-        spec.format.value,
+        spec.kind,  # the core kinds are named after their formats
         f"s3://{bucket}/{spec.key}/",
         0,
         [k.name for k in spec.partition_keys],

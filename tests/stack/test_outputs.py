@@ -57,7 +57,7 @@ def test_tables_output_lists_every_table_per_database():
 
 def test_data_outputs_come_from_the_ground_truth():
     """Bucket, databases and the ground truth itself are taken from the document."""
-    outputs = stack_outputs(config(), TRUTH, None)
+    outputs = stack_outputs(config(), TRUTH)
     assert outputs["TESTENV_BUCKET"] == "bucket-x"
     assert outputs["TESTENV_GLUE_DATABASES"] == "dev_a_analytics,dev_a_scale_01"
     assert outputs["TESTENV_GROUND_TRUTH"] is TRUTH
@@ -72,7 +72,7 @@ def test_data_outputs_come_from_the_ground_truth():
 
 def test_an_emulator_stack_exports_its_endpoint():
     """A provider pointed at an emulator exports AWS_ENDPOINT_URL (S3's, else Glue's)."""
-    outputs = stack_outputs(config([{"s3": "http://127.0.0.1:5000"}]), TRUTH, None)
+    outputs = stack_outputs(config([{"s3": "http://127.0.0.1:5000"}]), TRUTH)
     assert outputs["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5000"
     assert emulator_endpoint([{"glue": "http://g"}]) == "http://g"
     assert emulator_endpoint(None) is None

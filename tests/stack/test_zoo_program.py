@@ -8,13 +8,13 @@ import json
 import pyarrow as pa
 import pytest
 
-import zoo
 from components import glue_spelling
 from datagen import digest
 from datagen.kinds.zoo import written_of
+from families.zoo.engines import ENGINES
+from tests.datagen.kinds import zoo_kinds as zoo
 from tests.stack.program import ProgramRun, run_program, unwrap
 from tests.stack.test_program import DATABASE, OBJECT, PARTITION, TABLE, generated_manifest
-from zoo.engines import ENGINES
 
 ZOO_TABLES = 20  # zoo.KINDS: every kind of docs/zoo.md that is not left out
 

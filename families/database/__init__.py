@@ -1,0 +1,1 @@
+"""The local PostgreSQL, migrated to Alembic head during ``up`` (``family.py``)."""

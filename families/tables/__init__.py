@@ -1,0 +1,1 @@
+"""The core tables: the five tables of the design and the scale databases (``family.py``)."""

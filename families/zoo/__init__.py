@@ -1,0 +1,1 @@
+"""The table zoo: the kinds of Glue tables real accounts hold, in ``<env>_zoo``."""
