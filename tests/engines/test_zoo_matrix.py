@@ -20,6 +20,7 @@ import pytest
 
 from datagen import digest
 from datagen.catalog import arrow_type
+from datagen.kinds import athena_view
 from families.zoo.engines import CLAIMS, ENGINES, Claim
 from tests.datagen.kinds import zoo_kinds as zoo
 from tests.engines import readers, zoo_readers
@@ -134,7 +135,7 @@ def assert_view_reads(view: GlueTable, read: EngineRead, deployed: Deployed) -> 
     decoded = zoo_readers.decode_view(view)
     assert read.data.column_names == [c["name"] for c in decoded["columns"]], view.id
     assert read.data.column_names == [n for n, _ in view.columns], view.id
-    base = deployed.table(zoo.athena_view.BASE_TABLE)
+    base = deployed.table(athena_view.BASE_TABLE)
     rows = zoo_readers.library_read(base, deployed).data
     selected = rows.filter(pc.greater(rows["amount"], 1000)).select(read.data.column_names)
     assert 0 < selected.num_rows < base.truth["rows"], view.id
