@@ -9,6 +9,7 @@ import boto3
 import pytest
 
 import zoo
+from components import findings
 from tests.zoo.conftest import BUCKET, DATABASE
 
 # The Pulumi AWS provider (bridged from terraform-provider-aws, aws_glue_catalog_table)
@@ -69,13 +70,13 @@ def test_expected_facts_name_a_format_and_the_rows(written, name):
 
 
 def test_the_tools_present_rule_misses_every_non_parquet_non_iceberg_kind(written):
-    """aws2openstack's InputFormat/table_type rule (zoo.base.naive_format) agrees with the
-    detected format for the Parquet and Iceberg kinds only; every other kind, Delta and
-    the view included, comes out UNKNOWN."""
+    """aws2openstack's InputFormat/table_type rule (components.findings, the rule table the
+    ground truth states) agrees with the detected format for the Parquet and Iceberg kinds
+    only; every other kind, Delta and the view included, comes out UNKNOWN."""
     agree, unknown = set(), set()
     for name, module in zoo.KINDS.items():
         glue = module.glue_table(BUCKET, DATABASE, module.TABLE, written[name])
-        naive = zoo.base.naive_format(glue.table_input)
+        naive = findings.rule_for(glue.table_input).format
         detected = module.expected(written[name]).detected_format
         if naive == detected:
             agree.add(name)
