@@ -135,7 +135,7 @@ def test_a_file_corrupted_after_it_was_verified_is_caught(tmp_path, monkeypatch)
     assert cache.complete(folder) == manifest  # verified: every file stamped
     victim = folder / manifest.files[0].key
     # The path under test: a stamp that would let the file through unhashed.
-    assert manifest.files[0].key in json.loads((folder / cache.VERIFIED_NAME).read_text())
+    assert manifest.files[0].key in cache._load_verified(folder)
     stamped = victim.stat().st_ctime_ns
     data = bytearray(victim.read_bytes())
     data[len(data) // 2] ^= 0xFF
