@@ -15,6 +15,14 @@ generator cache, and two sha256 digests are printed:
 
 Run it on two commits: equal digests mean the same seed still gives byte-identical files,
 identical resource inputs and identical outputs.
+
+The small and small+zoo digests are pinned in ``tests/pins/digests.json`` and checked by
+the suite (``tests/test_byte_pin.py``). When a change of them is meant, record the new ones:
+
+    uv run --no-sync python benchmarks/digest.py --profiles small,small+zoo --write-pin
+
+A changed file digest means that every existing stack uploads its objects again on its
+next ``pulumi up``; a changed resource digest, that it updates or replaces resources.
 """
 
 from __future__ import annotations
@@ -33,6 +41,11 @@ PROFILES["large"] = {"profile": "large"}
 PROFILES["small+zoo"] = {"profile": "small", "zoo": "true"}
 # A fixed port: it is an input of the container, so it must not differ between runs.
 PORT = 55431
+PIN = ROOT / "tests" / "pins" / "digests.json"
+PINNED_PROFILES = ("small", "small+zoo")
+PIN_COMMAND = "uv run --no-sync python benchmarks/digest.py --profiles small,small+zoo --write-pin"
+# What the caller's shell may hold that the program reads: not part of any digest.
+_LOCAL_ENV = ("TESTENV_", "PULUMI_", "AWS_", "DOCKER_")
 
 _CHILD = r"""
 import hashlib, json, os, sys
@@ -82,7 +95,8 @@ print(json.dumps({"resources": resources, "files": files.hexdigest(),
 
 def digest(config: dict[str, str]) -> dict:
     with tempfile.TemporaryDirectory(prefix="digest-") as cache:
-        env = dict(os.environ, TESTENV_CACHE_DIR=cache, PYTHONPATH=str(ROOT))
+        env = {k: v for k, v in os.environ.items() if not k.startswith(_LOCAL_ENV)}
+        env.update(TESTENV_CACHE_DIR=cache, PYTHONPATH=str(ROOT))
         done = subprocess.run(
             [sys.executable, "-c", _CHILD, json.dumps(config), str(ROOT)],
             cwd=ROOT,
@@ -95,19 +109,49 @@ def digest(config: dict[str, str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def profile_digest(profile: str) -> dict:
+    """The digests of one profile, run as the pin records them."""
+    return digest({**PROFILES[profile], "postgresPort": str(PORT)})
+
+
+def read_pin() -> dict[str, dict]:
+    """The pinned digests by profile."""
+    return json.loads(PIN.read_text())["profiles"]
+
+
+def write_pin(results: dict[str, dict]) -> None:
+    missing = set(PINNED_PROFILES) - set(results)
+    if missing:
+        raise SystemExit(f"--write-pin records {', '.join(PINNED_PROFILES)}: add {missing}")
+    PIN.parent.mkdir(parents=True, exist_ok=True)
+    pin = {
+        "update": PIN_COMMAND,
+        "profiles": {profile: results[profile] for profile in PINNED_PROFILES},
+    }
+    PIN.write_text(json.dumps(pin, indent=2, sort_keys=True) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", default=",".join(PROFILES))
+    parser.add_argument(
+        "--write-pin",
+        action="store_true",
+        help=f"record the digests of {' and '.join(PINNED_PROFILES)} in {PIN.relative_to(ROOT)}",
+    )
     args = parser.parse_args(argv)
+    results = {}
     for profile in args.profiles.split(","):
-        config = {**PROFILES[profile], "postgresPort": str(PORT)}
-        result = digest(config)
+        result = results[profile] = profile_digest(profile)
         print(
             f"{profile:8} resources {result['resources']} ({result['count']})"
             f"  files {result['files']} ({result['file_count']})"
             f"  outputs {result['outputs']}",
             flush=True,
         )
+    if args.write_pin:
+        write_pin(results)
+        print(f"wrote {PIN.relative_to(ROOT)}")
     return 0
 
 

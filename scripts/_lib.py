@@ -381,8 +381,11 @@ def _which(name: str) -> bool:
 # --- preflight checks ---------------------------------------------------------------------
 
 
-def check(stack: str, offline: bool, port: int) -> int:
-    """Each preflight check of components/preflight.py, one line each; 1 if any failed."""
+def check(stack: str, offline: bool, port: int, config_file: Path | None = None) -> int:
+    """Each preflight check of components/preflight.py, one line each; 1 if any failed.
+
+    The configuration comes from ``config_file`` when given, else from Pulumi.<stack>.yaml.
+    """
     import yaml
 
     sys.path.insert(0, str(ROOT))
@@ -392,8 +395,8 @@ def check(stack: str, offline: bool, port: int) -> int:
     from components import config as stack_config
     from components import naming, preflight
 
-    source = ROOT / f"Pulumi.{stack}.yaml"
-    if not source.is_file():
+    source = config_file or ROOT / f"Pulumi.{stack}.yaml"
+    if not config_file and not source.is_file():
         source = ROOT / ("Pulumi.local.yaml" if offline else "Pulumi.test.yaml")
     raw = (yaml.safe_load(source.read_text()) or {}).get("config") or {}
     values = {
@@ -503,6 +506,7 @@ def main(argv: list[str]) -> int:
         p.add_argument("--offline", action="store_true")
         p.add_argument("--port", type=int, default=5000)
         p.add_argument("--in-container", action="store_true")
+        p.add_argument("--config-file", type=Path)
     rest: list[str] = []
     if "--" in argv:
         argv, rest = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
@@ -528,7 +532,7 @@ def main(argv: list[str]) -> int:
         elif args.command == "psql":
             psql(args.stack, args.in_container, rest)
         elif args.command == "check":
-            return check(args.stack, args.offline, args.port)
+            return check(args.stack, args.offline, args.port, args.config_file)
     except Failure as err:
         fail(err)
     except urllib.error.HTTPError as err:

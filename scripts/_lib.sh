@@ -1,5 +1,5 @@
 # Shared by the everyday scripts (up, down, status, psql, logs, check, clean): sourced,
-# never run. Sets ROOT, SCRIPT, STATE_DIR and EMULATOR_PORT, and after parse_stack_args:
+# never run. Sets ROOT, CALLER_DIR, SCRIPT, STATE_DIR and EMULATOR_PORT, and after parse_stack_args:
 # stack, offline and args (what the command passes on).
 #
 # An offline stack is `local`, a stack named with --offline, or one scripts/up created
@@ -15,6 +15,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Where the command was started: a path argument is relative to it, not to ROOT.
+CALLER_DIR="$PWD"
 SCRIPT="scripts/$(basename "$0")"
 export TESTENV_SCRIPT="$SCRIPT"
 cd "$ROOT"

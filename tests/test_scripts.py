@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.support.net import free_port
 
@@ -174,9 +176,13 @@ class Sandbox:
         (self.bin / name).chmod(0o755)
 
     def run(self, script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
-        base = {k: v for k, v in os.environ.items() if not k.startswith(("TESTENV_", "PULUMI_"))}
+        # Nothing of the caller's own stacks or AWS setup (an exported AWS_ENDPOINT_URL,
+        # a profile) reaches the scripts: each test states what they get.
+        inherited = ("TESTENV_", "PULUMI_", "AWS_")
+        base = {k: v for k, v in os.environ.items() if not k.startswith(inherited)}
         return subprocess.run(
             [str(self.root / "scripts" / script), *args],
+            cwd=self.tmp,
             env={
                 **base,
                 "PATH": f"{self.bin}:{_uv_dir()}:{os.environ['PATH']}",
@@ -616,41 +622,76 @@ def docker_api() -> Iterator[str]:
         server.server_close()
 
 
+def local_config_with_port(folder: Path, postgres_port: int) -> Path:
+    """Pulumi.local.yaml with another postgresPort, as a file of its own in ``folder``."""
+    config = yaml.safe_load((ROOT / "Pulumi.local.yaml").read_text())
+    config["config"]["aws2openstack-testenv:postgresPort"] = str(postgres_port)
+    path = folder / "Pulumi.local-port.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def _marks(stdout: str) -> dict[str, str]:
+    return {line.split(":")[0]: line for line in stdout.splitlines() if line[:1] in "✓✗"}
+
+
 def test_check_passes_every_preflight_check_with_a_tick(sandbox, docker_api, moto_server):
     """scripts/check local: configuration, Docker, port, disk and the emulator's STS, each ✓."""
     port = int(moto_server.rsplit(":", 1)[1])
-    result = sandbox.run("check", "local", DOCKER_HOST=docker_api, TESTENV_EMULATOR_PORT=str(port))
-    lines = result.stdout.splitlines()
-    marks = {line.split(":")[0] for line in lines if line[:1] in "✓✗"}
-    assert {"✓ configuration", "✓ docker", "✓ disk", "✓ aws"} <= marks, result.stdout
+    config = local_config_with_port(sandbox.tmp, free_port())  # 55432 may be taken here
+    env = {"DOCKER_HOST": docker_api, "TESTENV_EMULATOR_PORT": str(port)}
+    result = sandbox.run("check", "local", "--config-file", str(config), **env)
+    marks = _marks(result.stdout)
+    assert set(marks) == {"✓ configuration", "✓ docker", "✓ port", "✓ disk", "✓ aws"}, result.stdout
     assert "account 123456789012" in result.stdout
-    assert result.returncode == (1 if "✗ port" in marks else 0)
+    assert f"configuration from {config.name}" in result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_marks_a_port_held_by_another_program_with_the_fix(sandbox, docker_api):
+    """A PostgreSQL port that another program listens on gives ✗ port with the fix, exit 1."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        held = holder.getsockname()[1]
+        config = local_config_with_port(sandbox.tmp, held)
+        result = sandbox.run("check", "local", "--config-file", str(config), DOCKER_HOST=docker_api)
+    assert result.returncode == 1
+    line = _marks(result.stdout)["✗ port"]
+    assert f"port {held} on 127.0.0.1 is in use by another program" in line
+    assert "pulumi config set postgresPort" in line
 
 
 def test_check_marks_each_failure_with_its_fix_and_exits_1(sandbox):
     """Without Docker and emulator, scripts/check shows ✗ docker and ✗ aws, each with a fix."""
     result = sandbox.run("check", "local", DOCKER_HOST="unix:///nonexistent/docker.sock")
     assert result.returncode == 1
-    lines = {line.split(":")[0]: line for line in result.stdout.splitlines() if line[:1] in "✓✗"}
+    assert "configuration from Pulumi.local.yaml" in result.stdout  # the stack's own file
+    lines = _marks(result.stdout)
     assert "Fix: start Docker" in lines["✗ docker"]
     assert "no AWS emulator answers" in lines["✗ aws"] and "scripts/up local" in lines["✗ aws"]
     assert lines["✓ configuration"] and lines["✓ disk"]
     assert sandbox.calls() == []  # no Pulumi CLI needed
 
 
-def test_check_reports_a_bad_configuration_with_the_config_fix(sandbox, tmp_path):
-    """A stack file with a bad value gives ✗ configuration naming the pulumi config set fix."""
+def test_check_reports_a_bad_configuration_with_the_config_fix(sandbox):
+    """A stack file with a bad value gives ✗ configuration naming the pulumi config set fix
+    (the file given by --config-file, relative to where scripts/check is run)."""
     stack = "check-bad-config-test"
-    config_file = ROOT / f"Pulumi.{stack}.yaml"
-    config_file.write_text(
+    (sandbox.tmp / f"Pulumi.{stack}.yaml").write_text(
         "config:\n  aws:region: eu-central-1\n  aws2openstack-testenv:rows: -5\n"
     )
-    try:
-        result = sandbox.run("check", stack)
-    finally:
-        config_file.unlink()
+    result = sandbox.run("check", stack, "--config-file", f"Pulumi.{stack}.yaml")
     assert result.returncode == 1
     assert "✗ configuration" in result.stdout and "pulumi config set rows" in result.stdout
+    assert not (ROOT / f"Pulumi.{stack}.yaml").exists()
+
+
+def test_check_refuses_a_config_file_that_does_not_exist(sandbox):
+    """--config-file naming no file exits 2 before anything runs."""
+    result = sandbox.run("check", "local", "--config-file", "Pulumi.missing.yaml")
+    assert result.returncode == 2
+    assert "--config-file 'Pulumi.missing.yaml' is not a file" in result.stderr
 
 
 # --- clean ----------------------------------------------------------------------------------

@@ -7,31 +7,26 @@ usual kind that knows nothing of this project, and two revisions with hex ids.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import psycopg
 import pytest
 
-from components.schema_migration import SchemaMigrationProvider, migrations_hash
+from components.schema_migration import (
+    SchemaMigrationProvider,
+    migration_inputs,
+    migrations_hash,
+)
 from tests.db.external_alembic import SECOND, make_external_alembic
 from tests.db.revisions import revision_of, tables_of, write_revision
 
 pytestmark = pytest.mark.postgres
 
 
-def props_for(url: str, directory: Path) -> dict[str, str]:
-    return {
-        "database_url": url,
-        "migrations_hash": migrations_hash(directory),
-        "script_location": str(directory.resolve()),
-    }
-
-
 @pytest.mark.parametrize("variant", ["template", "ini", "env"])
 def test_create_runs_an_external_directory_and_records_its_head(fresh_database, tmp_path, variant):
     """An env.py reading DATABASE_URL and/or sqlalchemy.url migrates to its own head."""
     directory = make_external_alembic(tmp_path, variant=variant)
-    outs = SchemaMigrationProvider().create(props_for(fresh_database, directory)).outs
+    outs = SchemaMigrationProvider().create(migration_inputs(fresh_database, directory)).outs
     assert outs["revision"] == SECOND == revision_of(fresh_database)
     assert tables_of(fresh_database) == {
         "alembic_version",
@@ -48,7 +43,7 @@ def test_an_external_env_py_gets_the_bounded_session(fresh_database, tmp_path):
     from components import schema_migration as sm
 
     directory = make_external_alembic(tmp_path)
-    SchemaMigrationProvider().create(props_for(fresh_database, directory))
+    SchemaMigrationProvider().create(migration_inputs(fresh_database, directory))
     with psycopg.connect(fresh_database) as conn:
         row = conn.execute(
             "SELECT extract(epoch FROM lock_timeout::interval), "
@@ -65,10 +60,10 @@ def test_database_url_is_set_only_while_the_external_env_py_runs(
     directory = make_external_alembic(tmp_path)
     elsewhere = "postgresql://someone:else@127.0.0.1:1/not_this_one"
     monkeypatch.setenv("DATABASE_URL", elsewhere)
-    SchemaMigrationProvider().create(props_for(fresh_database, directory))
+    SchemaMigrationProvider().create(migration_inputs(fresh_database, directory))
     assert os.environ["DATABASE_URL"] == elsewhere
     monkeypatch.delenv("DATABASE_URL")
-    SchemaMigrationProvider().create(props_for(fresh_database, directory))
+    SchemaMigrationProvider().create(migration_inputs(fresh_database, directory))
     assert "DATABASE_URL" not in os.environ
 
 
@@ -76,8 +71,8 @@ def test_a_changed_external_directory_is_migrated_again(fresh_database, tmp_path
     """Same files: no diff; a new revision: a diff, and update reaches and records it."""
     directory = make_external_alembic(tmp_path)
     provider = SchemaMigrationProvider()
-    outs = provider.create(props_for(fresh_database, directory)).outs
-    assert provider.diff("id", outs, props_for(fresh_database, directory)).changes is False
+    outs = provider.create(migration_inputs(fresh_database, directory)).outs
+    assert provider.diff("id", outs, migration_inputs(fresh_database, directory)).changes is False
 
     write_revision(
         directory / "versions",
@@ -87,7 +82,7 @@ def test_a_changed_external_directory_is_migrated_again(fresh_database, tmp_path
         ["ALTER TABLE tool_findings ADD COLUMN notes text"],
         ["ALTER TABLE tool_findings DROP COLUMN notes"],
     )
-    news = props_for(fresh_database, directory)
+    news = migration_inputs(fresh_database, directory)
     assert news["migrations_hash"] != outs["migrations_hash"]
     diff = provider.diff("id", outs, news)
     assert diff.changes is True and not diff.replaces
@@ -108,11 +103,11 @@ def test_check_names_what_an_alembic_directory_lacks(tmp_path, fresh_database):
     """``check`` refuses a directory without versions/ (or env.py), naming what is missing."""
     directory = make_external_alembic(tmp_path)
     provider = SchemaMigrationProvider()
-    assert provider.check({}, props_for(fresh_database, directory)).failures == []
+    assert provider.check({}, migration_inputs(fresh_database, directory)).failures == []
     for path in (directory / "versions").iterdir():
         path.unlink()
     (directory / "versions").rmdir()
-    failures = provider.check({}, {**props_for(fresh_database, directory)}).failures
+    failures = provider.check({}, {**migration_inputs(fresh_database, directory)}).failures
     assert [(f.property, "no versions/" in f.reason) for f in failures] == [
         ("script_location", True)
     ]

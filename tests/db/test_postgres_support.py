@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import tempfile
 
 import psycopg
 import pytest
@@ -40,3 +42,18 @@ def test_a_live_sessions_server_is_left_alone(postgres_server):
     reap_orphans(postgres_server.bindir, postgres_server.run_as)
     with psycopg.connect(postgres_server.url(), connect_timeout=5) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_a_temporary_folder_closed_to_other_users_still_gets_a_server(tmp_path, monkeypatch):
+    """With TMPDIR of mode 0700 (mktemp -d), the server starts where its user can enter."""
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    monkeypatch.setattr(tempfile, "tempdir", str(closed))
+    server = start_server()
+    try:
+        with psycopg.connect(server.url(), connect_timeout=5) as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+        if os.getuid() == 0:  # the cluster belongs to the postgres user, who cannot enter
+            assert closed not in server.root.parents, server.root
+    finally:
+        remove_server(server)

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import threading
 import traceback
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import dill
@@ -37,6 +36,7 @@ from components.schema_migration import (
     SchemaMigrationProvider,
     ServerUnreachable,
     Target,
+    migration_inputs,
     migrations_hash,
     wait_for_server,
 )
@@ -49,15 +49,6 @@ pytestmark = pytest.mark.postgres
 HEAD = "0002_not_null_parity"
 
 
-def props_for(url: str, migrations_dir: Path = MIGRATIONS) -> dict[str, str]:
-    """The inputs ``SchemaMigration`` registers."""
-    return {
-        "database_url": url,
-        "migrations_hash": migrations_hash(migrations_dir),
-        "script_location": str(migrations_dir.resolve()),
-    }
-
-
 def password_of(url: str) -> str:
     password = urlsplit(url).password
     assert password
@@ -67,7 +58,7 @@ def password_of(url: str) -> str:
 def test_create_brings_the_database_to_head_and_records_the_revision(fresh_database):
     """``create`` migrates an empty database; its outputs carry the head and no secret."""
     provider = SchemaMigrationProvider()
-    result = provider.create(props_for(fresh_database))
+    result = provider.create(migration_inputs(fresh_database, MIGRATIONS))
     assert result.outs["revision"] == HEAD == revision_of(fresh_database)
     assert {"assessments", "glue_tables", "alembic_version"} <= tables_of(fresh_database)
     target = Target.from_url(fresh_database)
@@ -80,7 +71,7 @@ def test_create_brings_the_database_to_head_and_records_the_revision(fresh_datab
 def test_diff_is_a_no_op_when_nothing_changed(fresh_database):
     """Same scripts, same database: no update, so a second ``up`` leaves it alone."""
     provider = SchemaMigrationProvider()
-    props = props_for(fresh_database)
+    props = migration_inputs(fresh_database, MIGRATIONS)
     outs = provider.create(props).outs
     diff = provider.diff("id", outs, dict(props))
     assert diff.changes is False
@@ -94,13 +85,20 @@ def test_diff_asks_for_an_update_when_the_scripts_or_the_database_change(
 ):
     """A new revision (new hash), another port or an unknown URL each mean an update."""
     provider = SchemaMigrationProvider()
-    outs = provider.create(props_for(fresh_database, migrations_copy)).outs
+    outs = provider.create(migration_inputs(fresh_database, migrations_copy)).outs
     add_revision(migrations_copy, "0003_more", ["CREATE TABLE more_results (id int)"])
-    assert provider.diff("id", outs, props_for(fresh_database, migrations_copy)).changes is True
+    assert (
+        provider.diff("id", outs, migration_inputs(fresh_database, migrations_copy)).changes is True
+    )
 
     moved = fresh_database.replace(f":{urlsplit(fresh_database).port}/", ":1/")
-    assert provider.diff("id", outs, {**props_for(fresh_database), "database_url": moved}).changes
-    unknown = {**props_for(fresh_database), "database_url": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
+    assert provider.diff(
+        "id", outs, {**migration_inputs(fresh_database, MIGRATIONS), "database_url": moved}
+    ).changes
+    unknown = {
+        **migration_inputs(fresh_database, MIGRATIONS),
+        "database_url": "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    }
     assert provider.diff("id", outs, unknown).changes is True
     assert not provider.diff("id", outs, unknown).replaces
 
@@ -108,14 +106,14 @@ def test_diff_asks_for_an_update_when_the_scripts_or_the_database_change(
 def test_update_applies_a_new_revision(fresh_database, migrations_copy):
     """After a script change, ``update`` runs the new revision and records the new head."""
     provider = SchemaMigrationProvider()
-    old = provider.create(props_for(fresh_database, migrations_copy)).outs
+    old = provider.create(migration_inputs(fresh_database, migrations_copy)).outs
     add_revision(
         migrations_copy,
         "0003_more",
         ["CREATE TABLE more_results (id int)"],
         ["DROP TABLE more_results"],
     )
-    news = props_for(fresh_database, migrations_copy)
+    news = migration_inputs(fresh_database, migrations_copy)
     assert news["migrations_hash"] != old["migrations_hash"]
     updated = provider.update("id", old, news).outs
     assert updated["revision"] == "0003_more" == revision_of(fresh_database)
@@ -127,14 +125,14 @@ def test_update_applies_a_new_revision(fresh_database, migrations_copy):
 def test_a_failed_revision_is_named_and_the_previous_one_stays(fresh_database, migrations_copy):
     """The error names the failing revision and the kept one, and hides the password."""
     provider = SchemaMigrationProvider()
-    old = provider.create(props_for(fresh_database, migrations_copy)).outs
+    old = provider.create(migration_inputs(fresh_database, migrations_copy)).outs
     add_revision(
         migrations_copy,
         "0003_broken",
         ["CREATE TABLE half_done (id int)", "SELECT no_such_column FROM assessments"],
     )
     with pytest.raises(MigrationError) as failure:
-        provider.update("id", old, props_for(fresh_database, migrations_copy))
+        provider.update("id", old, migration_inputs(fresh_database, migrations_copy))
     message = str(failure.value)
     assert "0003_broken" in message
     assert f"stays at revision {HEAD}" in message
@@ -158,14 +156,14 @@ def test_a_failed_first_revision_leaves_an_empty_database(fresh_database, tmp_pa
         "def downgrade():\n    pass\n"
     )
     with pytest.raises(MigrationError, match=r"failed in revision 0001_bad .*base \(no tables\)"):
-        SchemaMigrationProvider().create(props_for(fresh_database, broken))
+        SchemaMigrationProvider().create(migration_inputs(fresh_database, broken))
     assert tables_of(fresh_database) <= {"alembic_version"}
 
 
 def test_delete_leaves_the_database_as_it_is(fresh_database):
     """``delete`` is a no-op: the container's volume goes with ``pulumi destroy``."""
     provider = SchemaMigrationProvider()
-    result = provider.create(props_for(fresh_database))
+    result = provider.create(migration_inputs(fresh_database, MIGRATIONS))
     provider.delete(result.id, result.outs)
     assert revision_of(fresh_database) == HEAD
 
@@ -173,11 +171,15 @@ def test_delete_leaves_the_database_as_it_is(fresh_database):
 def test_check_rejects_a_directory_without_env_py(tmp_path, fresh_database):
     """A wrong ``script_location`` fails at preview with the property named."""
     provider = SchemaMigrationProvider()
-    ok = provider.check({}, props_for(fresh_database))
+    ok = provider.check({}, migration_inputs(fresh_database, MIGRATIONS))
     assert ok.failures == []
-    bad = provider.check({}, {**props_for(fresh_database), "script_location": str(tmp_path)})
+    bad = provider.check(
+        {}, {**migration_inputs(fresh_database, MIGRATIONS), "script_location": str(tmp_path)}
+    )
     assert [f.property for f in bad.failures] == ["script_location"]
-    wrong = provider.check({}, {**props_for(fresh_database), "database_url": "mysql://u:p@h/d"})
+    wrong = provider.check(
+        {}, {**migration_inputs(fresh_database, MIGRATIONS), "database_url": "mysql://u:p@h/d"}
+    )
     assert [f.property for f in wrong.failures] == ["database_url"]
 
 
@@ -320,9 +322,9 @@ def test_provider_survives_pulumis_serializer(fresh_database):
 
     provider = load_provider(blob)
     assert type(provider).__name__ == "SchemaMigrationProvider"
-    outs = provider.create(props_for(fresh_database)).outs
+    outs = provider.create(migration_inputs(fresh_database, MIGRATIONS)).outs
     assert outs["revision"] == HEAD
-    assert provider.diff("id", outs, props_for(fresh_database)).changes is False
+    assert provider.diff("id", outs, migration_inputs(fresh_database, MIGRATIONS)).changes is False
 
 
 def test_pulumis_provider_host_runs_it_in_a_separate_process(fresh_database, tmp_path):
@@ -333,7 +335,9 @@ def test_pulumis_provider_host_runs_it_in_a_separate_process(fresh_database, tmp
     loop = asyncio.new_event_loop()
     try:
         inputs = loop.run_until_complete(
-            rpc.serialize_properties({**props_for(fresh_database), "__provider": blob}, {})
+            rpc.serialize_properties(
+                {**migration_inputs(fresh_database, MIGRATIONS), "__provider": blob}, {}
+            )
         )
     finally:
         loop.close()

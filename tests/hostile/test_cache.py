@@ -130,10 +130,12 @@ def test_a_killed_fill_of_the_cache_is_cleaned_up_after_an_hour(tmp_path):
 
 def test_a_file_corrupted_after_it_was_verified_is_caught(tmp_path, monkeypatch):
     """A verified stamp does not hide a later in-place change: the file is hashed again."""
-    monkeypatch.setattr(cache, "RACY_NS", 0, raising=False)  # stamp files just written, too
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # stamp files just written, too
     folder, manifest = cache.generate_cached(tmp_path, **INPUTS)
     assert cache.complete(folder) == manifest  # verified: every file stamped
     victim = folder / manifest.files[0].key
+    # The path under test: a stamp that would let the file through unhashed.
+    assert manifest.files[0].key in cache._load_verified(folder)
     stamped = victim.stat().st_ctime_ns
     data = bytearray(victim.read_bytes())
     data[len(data) // 2] ^= 0xFF

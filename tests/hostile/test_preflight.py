@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pulumi
@@ -15,7 +15,8 @@ from components import preflight
 from datagen.catalog import TABLES
 from tests.stack.program import ROOT, run_program
 
-SYSTEM_PYTHON = Path("/usr/bin/python3")
+# The capabilities that let root read, enter and write whatever the file modes say.
+FILE_MODE_OVERRIDES = "-dac_override,-dac_read_search,-fowner"
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:2375", "localhost:2375", "/var/run/docker.sock"])
@@ -68,54 +69,42 @@ def test_a_cache_dir_below_a_file_is_reported_before_any_resource(
 
 
 def _check_as_unprivileged_user(cache_dir: Path) -> subprocess.CompletedProcess:
-    """Run check_cache_dir where permissions apply: as ``nobody`` when the suite is root."""
+    """Run check_cache_dir where file modes apply: as root, without the capabilities that
+    let root ignore them."""
     code = (
         "import sys; from pathlib import Path; from components import preflight\n"
         "try:\n    preflight.check_cache_dir(Path(sys.argv[1]))\n"
         "except preflight.PreflightError as err:\n    print(err); sys.exit(3)\n"
     )
-    if os.geteuid() != 0:
-        command, extra = [sys.executable], {}
-    else:
-        # root writes anywhere; the uv interpreter lives in root's home, so use the system
-        # one (same minor version) with the project's site-packages.
-        assert SYSTEM_PYTHON.exists(), "running as root needs /usr/bin/python3 for this test"
-        site = ROOT / ".venv" / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
-        command = [str(SYSTEM_PYTHON)]
-        extra = {
-            "env": {"PYTHONPATH": f"{ROOT}:{site / 'site-packages'}", "PATH": "/usr/bin:/bin"},
-            "user": "nobody",
-        }
-    return subprocess.run(
-        [*command, "-c", code, str(cache_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        **extra,
-    )
+    command = [sys.executable, "-c", code, str(cache_dir)]
+    if os.geteuid() == 0:
+        # Not another user: that one would need to read the checkout, the interpreter and
+        # the venv, which a clone in a folder only its owner can enter (or a uv Python in
+        # root's home) does not allow. Root without these capabilities still reads its own
+        # files, and is refused what the folder's mode refuses (capabilities(7)).
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "running as root needs setpriv (Debian: util-linux) for this test"
+        command = [setpriv, "--bounding-set", FILE_MODE_OVERRIDES, "--", *command]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 
-def test_a_read_only_cache_dir_is_reported_with_the_fix():
+def test_a_read_only_cache_dir_is_reported_with_the_fix(tmp_path):
     """A read-only TESTENV_CACHE_DIR (or one in a read-only folder) fails naming it and the fix."""
-    # Not pytest's tmp_path: its parents are closed to other users, and the check must fail
-    # for the read-only folder itself, not for a parent it cannot enter.
-    with tempfile.TemporaryDirectory(prefix="hostile-cache-") as top:
-        Path(top).chmod(0o755)
-        read_only = Path(top) / "ro"
-        read_only.mkdir()
-        read_only.chmod(0o555)
-        try:
-            for cache_dir, problem in (
-                (read_only, "is not writable"),
-                (read_only / "datagen", "cannot be created"),
-            ):
-                result = _check_as_unprivileged_user(cache_dir)
-                assert result.returncode == 3, (result.stdout, result.stderr)
-                assert f"TESTENV_CACHE_DIR={cache_dir} {problem}" in result.stdout
-                assert "Fix: export TESTENV_CACHE_DIR=" in result.stdout
-        finally:
-            read_only.chmod(0o755)
+    read_only = tmp_path / "ro"
+    read_only.mkdir()
+    read_only.chmod(0o555)
+    try:
+        for cache_dir, problem in (
+            (read_only, "is not writable"),
+            (read_only / "datagen", "cannot be created"),
+        ):
+            result = _check_as_unprivileged_user(cache_dir)
+            assert result.returncode == 3, (result.stdout, result.stderr)
+            assert f"TESTENV_CACHE_DIR={cache_dir} {problem}" in result.stdout
+            assert "Fix: export TESTENV_CACHE_DIR=" in result.stdout
+    finally:
+        read_only.chmod(0o755)
 
 
 def test_disk_error_without_room_for_the_headroom_does_not_suggest_fewer_rows(tmp_path):

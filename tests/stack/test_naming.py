@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
 import string
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from components import naming
 
+ROOT = Path(__file__).resolve().parents[2]
 GLUE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 DOCKER_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
@@ -153,10 +159,63 @@ def test_bucket_slugs_are_kept_below_the_room_and_shortened_to_exactly_it():
             assert len(slug) == room and slug.endswith(naming.digest(env, len(slug) - 7))
 
 
+# Names as the stacks of these names have them in AWS and Docker today: a change here
+# renames (replaces) the bucket, the databases, the container and its volume of every
+# existing stack of that name.
+RECORDED_NAMES = {
+    "test": {
+        "env": "test",
+        "bucket": "aws2openstack-test-123456789012-eu-central-1",
+        "analytics": "test_analytics",
+        "logs": "test_logs",
+        "container": "aws2openstack-test-postgres",
+        "volume": "aws2openstack-test-pgdata",
+    },
+    "Dev-Alice": {
+        "env": "dev_alice_vjhbw62o7uld7t7m",
+        "bucket": "aws2openstack-dev-al-wswg5wuwhgsmfzyh-123456789012-eu-central-1",
+        "analytics": "dev_alice_vjhbw62o7uld7t7m_analytics",
+        "logs": "dev_alice_vjhbw62o7uld7t7m_logs",
+        "container": "aws2openstack-dev-alice-vjhbw62o7uld7t7m-postgres",
+        "volume": "aws2openstack-dev-alice-vjhbw62o7uld7t7m-pgdata",
+    },
+    "feature/42": {
+        "env": "feature_42_5ytvmeltuqkdku5z",
+        "bucket": "aws2openstack-featur-4mh5islpa27ng6yv-123456789012-eu-central-1",
+        "analytics": "feature_42_5ytvmeltuqkdku5z_analytics",
+        "logs": "feature_42_5ytvmeltuqkdku5z_logs",
+        "container": "aws2openstack-feature-42-5ytvmeltuqkdku5z-postgres",
+        "volume": "aws2openstack-feature-42-5ytvmeltuqkdku5z-pgdata",
+    },
+}
+
+
 def test_names_are_stable():
     """A name that must change maps the same way on every call: its label plus a digest."""
     assert naming.env_name("Dev-Alice") == naming.env_name("Dev-Alice")
     assert naming.env_name("Dev-Alice") == "dev_alice_" + naming.digest("Dev-Alice")
+
+
+@pytest.mark.parametrize("hash_seed", ["0", "1", "4242"])
+def test_names_are_the_recorded_ones_in_any_process(hash_seed):
+    """In a new process under any PYTHONHASHSEED, every physical name equals the recorded one
+    (what existing stacks carry), not only the one this process computed a moment ago."""
+    assert {stack: physical_names(stack) for stack in RECORDED_NAMES} == RECORDED_NAMES
+    code = (
+        "import json, sys\n"
+        "from tests.stack.test_naming import physical_names\n"
+        "print(json.dumps({s: physical_names(s) for s in json.loads(sys.argv[1])}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(list(RECORDED_NAMES))],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == RECORDED_NAMES
 
 
 def test_accounts_and_regions_never_share_a_bucket():

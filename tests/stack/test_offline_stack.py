@@ -6,6 +6,7 @@ import json
 
 import yaml
 
+from datagen.catalog import TABLES
 from tests.stack import aws_emulator
 from tests.stack.program import PROJECT, ROOT, run_program, unwrap
 from tests.support.glue_reader import read_table
@@ -52,6 +53,17 @@ def test_the_local_stack_applies_to_moto_and_reads_back(program_env, free_port, 
     project, aws = local_stack_config(free_port)
     run = run_program(project, stack="local", aws_config=aws)
     aws_emulator.apply(run, moto_endpoint.url, moto_endpoint.region)
-    for database, tables in run.outputs["TESTENV_TABLES"].items():
-        for name, table in tables.items():
-            assert read_table(moto_endpoint, database, name).data.num_rows == table["rows"]
+    read = {
+        (database, name): read_table(moto_endpoint, database, name).data.num_rows
+        for database, tables in run.outputs["TESTENV_TABLES"].items()
+        for name in tables
+    }
+    expected = {
+        (database, name): table["rows"]
+        for database, tables in run.outputs["TESTENV_TABLES"].items()
+        for name, table in tables.items()
+    }
+    assert read == expected
+    # The five core tables of the small profile, each with rows: an empty output fails here.
+    assert sorted(name for _, name in read) == sorted(spec.name for spec in TABLES)
+    assert all(rows > 0 for rows in read.values()), read

@@ -1,8 +1,9 @@
 """A throwaway PostgreSQL server for the test session, started and removed by the suite.
 
 ``initdb`` makes a cluster in a fresh temporary directory (as the ``postgres`` OS user
-when the tests run as root: ``initdb`` refuses root), ``pg_ctl`` starts it on a free
-port of 127.0.0.1 with its unix socket in the same directory, and the session's role
+when the tests run as root: ``initdb`` refuses root; the directory is then made where that
+user can enter, ``TMPDIR`` when it can, else ``/tmp`` or its home), ``pg_ctl`` starts it
+on a free port of 127.0.0.1 with its unix socket in the same directory, and the session's role
 logs in over TCP with a password (scram-sha-256), the way the stack's container is
 reached. The superuser is only reachable over the unix socket (trust), for setup.
 
@@ -191,9 +192,42 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def cluster_parents(run_as: list[str]) -> list[Path]:
+    """Where a cluster's directory may be made, best first: the temporary folder, and when
+    the server runs as another user, the folders that user may be able to enter."""
+    parents = [Path(tempfile.gettempdir())]
+    if run_as:
+        parents += [Path("/tmp"), Path(pwd.getpwnam("postgres").pw_dir)]
+    return list(dict.fromkeys(parents))
+
+
+def cluster_parent(run_as: list[str]) -> Path:
+    """The first of ``cluster_parents`` that the server's user can enter.
+
+    A ``TMPDIR`` of mode 0700 (``mktemp -d``) is closed to the ``postgres`` user: a cluster
+    made there could be neither initialised nor started.
+    """
+    parents = cluster_parents(run_as)
+    for parent in parents:
+        entered = subprocess.run(
+            [*run_as, "test", "-d", str(parent), "-a", "-x", str(parent)], capture_output=True
+        )
+        if entered.returncode == 0:
+            return parent
+    raise PostgresUnavailable(
+        f"the server's user cannot enter any of {', '.join(map(str, parents))}: "
+        "give it a temporary folder it can reach (export TMPDIR=...)"
+    )
+
+
 def reap_orphans(bindir: Path, run_as: list[str]) -> None:
     """Stop and remove servers whose test process died without its cleanup (a kill, a timeout)."""
-    for owner in Path(tempfile.gettempdir()).glob(f"{ROOT_PREFIX}*/{OWNER_FILE}"):
+    owners = (
+        owner
+        for parent in cluster_parents(run_as)
+        for owner in parent.glob(f"{ROOT_PREFIX}*/{OWNER_FILE}")
+    )
+    for owner in owners:
         try:
             pid = int(owner.read_text())
         except (OSError, ValueError):
@@ -216,7 +250,7 @@ def start_server(attempts: int = 3) -> PostgresServer:
     bindir = server_bindir()
     run_as = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
     reap_orphans(bindir, run_as)
-    root = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX))
+    root = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX, dir=cluster_parent(run_as)))
     (root / OWNER_FILE).write_text(str(os.getpid()))
     superuser = pwd.getpwuid(os.getuid()).pw_name
     if run_as:

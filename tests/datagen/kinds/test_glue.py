@@ -70,9 +70,9 @@ def test_expected_facts_name_a_format_and_the_rows(written, name):
 
 
 def test_the_tools_present_rule_misses_every_non_parquet_non_iceberg_kind(written):
-    """aws2openstack's InputFormat/table_type rule (components.findings) agrees with the
-    detected format for the Parquet and Iceberg kinds only; every other kind, Delta and
-    the view included, comes out UNKNOWN."""
+    """aws2openstack's InputFormat/table_type rule (components.findings, the rule table the
+    ground truth states) agrees with the detected format for the Parquet and Iceberg kinds
+    only; every other kind, Delta and the view included, comes out UNKNOWN."""
     agree, unknown = set(), set()
     for name, module in zoo.KINDS.items():
         glue = module.glue_table(BUCKET, DATABASE, module.TABLE, written[name])
