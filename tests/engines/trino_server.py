@@ -316,8 +316,27 @@ class TrinoServer:
         except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
             return None
 
+    def active_nodes(self) -> int:
+        """How many nodes the coordinator can schedule on (0 while none has announced
+        itself, when a query fails with NO_NODES_AVAILABLE)."""
+        import trino
+
+        connection = trino.dbapi.connect(host="127.0.0.1", port=self.port, user="readiness")
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'")
+            return cursor.fetchall()[0][0]
+        except trino.exceptions.TrinoQueryError as error:
+            if error.error_name == "NO_NODES_AVAILABLE":
+                return 0
+            raise
+        finally:
+            connection.close()
+
     def wait_ready(self, seconds: float = STARTUP_SECONDS) -> None:
-        """Until ``/v1/info`` says ``starting: false``; the log's tail when it does not."""
+        """Until ``/v1/info`` says ``starting: false`` and the node has announced itself as
+        a worker (``starting: false`` comes first: a query in between finds no node); the
+        log's tail when that does not happen in time."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
@@ -325,7 +344,7 @@ class TrinoServer:
                     f"Trino exited with {self.process.returncode} while starting:\n{self.tail()}"
                 )
             info = self.info()
-            if info is not None and info.get("starting") is False:
+            if info is not None and info.get("starting") is False and self.active_nodes() > 0:
                 return
             time.sleep(1)
         raise RuntimeError(f"Trino not ready after {seconds:.0f} s:\n{self.tail()}")
