@@ -9,6 +9,7 @@ and Trino's Python values become the Arrow values the digest renders.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import hashlib
@@ -227,3 +228,46 @@ def test_trino_sees_the_iceberg_history_pyiceberg_sees(trino_connection, deploye
     )
     assert counted == [[iceberg.scan(snapshot_id=first).to_arrow().num_rows]]
     assert 0 < counted[0][0] < table.truth["rows"]
+
+
+def test_trino_reads_an_open_csv_serde_bigint_column_as_varchar(trino_connection, deployed) -> None:
+    """Trino reads an OpenCSVSerde column declared bigint as varchar (Athena would give a
+    bigint): the declared type is not what every engine returns, which is why the CSV
+    tables declare every column string. The tables are made for this test in a database
+    of its own, beside the deployment, and removed after."""
+    from datagen.kinds.csv import CsvKind
+
+    glue, s3 = deployed.endpoint.client("glue"), deployed.endpoint.client("s3")
+    prefix = "quirks/open_csv_bigint/"
+    s3.put_object(Bucket=deployed.bucket, Key=f"{prefix}part-00000.csv", Body=b'"1","x"\n')
+    glue.create_database(DatabaseInput={"Name": "quirks_trino"})
+    descriptor = {
+        "Location": f"s3://{deployed.bucket}/{prefix}",
+        "InputFormat": CsvKind.input_format,
+        "OutputFormat": CsvKind.output_format,
+        "SerdeInfo": {
+            "SerializationLibrary": CsvKind.serde,
+            "Parameters": dict(CsvKind.serde_parameters),
+        },
+    }
+    try:
+        for name, id_type in (("as_bigint", "bigint"), ("as_string", "string")):
+            columns = [{"Name": "id", "Type": id_type}, {"Name": "name", "Type": "string"}]
+            glue.create_table(
+                DatabaseName="quirks_trino",
+                TableInput={
+                    "Name": name,
+                    "TableType": "EXTERNAL_TABLE",
+                    "StorageDescriptor": {**descriptor, "Columns": columns},
+                },
+            )
+        for name in ("as_bigint", "as_string"):
+            sql = f"SELECT * FROM hive.quirks_trino.{name}"
+            _, types, rows = trino_reader.run(trino_connection, sql)
+            assert (types, rows) == (["varchar", "varchar"], [["1", "x"]]), name
+    finally:
+        for name in ("as_bigint", "as_string"):
+            with contextlib.suppress(glue.exceptions.EntityNotFoundException):
+                glue.delete_table(DatabaseName="quirks_trino", Name=name)
+        glue.delete_database(Name="quirks_trino")
+        s3.delete_object(Bucket=deployed.bucket, Key=f"{prefix}part-00000.csv")
