@@ -3,7 +3,8 @@
 docs.aws.amazon.com/athena/latest/ug/partition-projection.html: with
 ``projection.enabled=true`` Athena computes partitions from ``projection.<col>.*`` and
 ``storage.location.template`` and ignores any partition registered in Glue; none is. An
-engine that lists Glue partitions (Spark, Trino's Hive connector) sees an empty table.
+engine that lists Glue partitions (Spark) sees an empty table; Trino's Hive connector
+projects them as Athena does when ``hive.partition-projection-enabled`` is set.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def expected(written: zoo.Written) -> zoo.Expected:
         rows=written.rows,
         notes=(
             "partition projection: no partitions in Glue",
-            "engines other than Athena see no partitions unless they are registered",
+            "engines other than Athena see no partitions unless they are registered "
+            "(or apply projection.*, as Trino with hive.partition-projection-enabled does)",
         ),
     )
 

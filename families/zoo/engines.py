@@ -12,7 +12,8 @@ through its Glue definition with each engine and holds every claim to what it me
   nothing of the table's own to read (a view in Spark, a resource link).
 
 Engines (docs/engines.md): ``spark-hive-serde`` and ``spark`` (pyspark 4.0.5 with its
-bundled Hive 2.3.10 SerDes; the second with Spark's own Parquet reader), ``duckdb``
+bundled Hive 2.3.10 SerDes; the second with Spark's own Parquet reader), ``trino``
+(Trino 476, the engine Athena v3 is built on, through the Glue API and S3), ``duckdb``
 (1.5.5 with the Avro, Iceberg and Delta extensions from their PyPI wheels),
 ``pyiceberg``, ``iceberg-rust`` (pyiceberg-core's DataFusion provider), ``deltalake``
 (delta-rs) and ``library``: the format's own Python library (fastavro, json, re,
@@ -29,6 +30,7 @@ SOURCE = "tests/engines/test_zoo_matrix.py"
 ENGINES = (
     "spark-hive-serde",
     "spark",
+    "trino",
     "duckdb",
     "pyiceberg",
     "iceberg-rust",
@@ -219,6 +221,49 @@ CLAIMS: dict[str, dict[str, Claim]] = {
         Claim("reads", "pyarrow.parquet of the manifest's files"),
     ),
 }
+
+_TRINO_HIVE = "hive catalog (Glue)"
+# Trino 476 with its hive, iceberg and delta_lake catalogs on the Glue API (the catalog
+# picked from the Glue parameters, as Athena picks its reader).
+TRINO: dict[str, Claim] = {
+    "avro_crawler": Claim("reads", f"{_TRINO_HIVE}, AvroSerDe"),
+    "json_openx": Claim("reads", f"{_TRINO_HIVE}, the openx JsonSerDe"),
+    "json_gzip_hive": Claim("reads", f"{_TRINO_HIVE}, the hcatalog JsonSerDe, gzip"),
+    "csv_header": Claim("reads", f"{_TRINO_HIVE}, OpenCSVSerde, skip.header.line.count=1"),
+    "tsv": Claim("reads", f"{_TRINO_HIVE}, LazySimpleSerDe with a tab"),
+    "regex_logs": Claim("reads", f"{_TRINO_HIVE}, RegexSerDe with input.regex"),
+    "parquet_nested": Claim("reads", f"{_TRINO_HIVE}, Parquet (INT64 timestamps too)"),
+    "partition_projection": Claim(
+        "reads", "hive catalog with hive.partition-projection-enabled: Athena's projection.*"
+    ),
+    "schema_drift": Claim("reads", f"{_TRINO_HIVE}, each partition's own columns"),
+    "crawler_csv": Claim("reads", f"{_TRINO_HIVE}, OpenCSVSerde, skip.header.line.count=1"),
+    "wide_table": Claim("reads", f"{_TRINO_HIVE}, Parquet"),
+    "quoted_columns": Claim("reads", f"{_TRINO_HIVE}, Parquet"),
+    "empty_table": Claim("reads", "0 rows"),
+    "missing_location": Claim(
+        "fails",
+        "the location's bucket does not exist",
+        error="Failed to list directory: s3://",
+    ),
+    "athena_view": Claim(
+        "fails",
+        "a Presto view whose JSON names no owner runs as DEFINER without one (trinodb/trino#18573)",
+        error="Run-as identity must be set for a run-as definer view",
+    ),
+    "resource_link": Claim(
+        "fails",
+        "Trino does not follow TargetTable: a link has no storage descriptor",
+        error="Table StorageDescriptor is null",
+    ),
+    "iceberg_v1": Claim("reads", "iceberg catalog (iceberg.catalog.type=glue)"),
+    "iceberg_v2_history": Claim("reads", "iceberg catalog (iceberg.catalog.type=glue)"),
+    "delta_lake": Claim(
+        "reads", "delta_lake catalog: spark.sql.sources.provider=delta, the SerDe's path"
+    ),
+    "delta_symlink": Claim("reads", f"{_TRINO_HIVE}, SymlinkTextInputFormat's manifest"),
+}
+CLAIMS = {kind: {**claims, "trino": TRINO[kind]} for kind, claims in CLAIMS.items()}
 # Every kind lists the engines in ENGINES order.
 CLAIMS = {kind: {engine: claims[engine] for engine in ENGINES} for kind, claims in CLAIMS.items()}
 

@@ -1,10 +1,13 @@
-"""Fixtures of the engine matrix: one deployment to the emulator, one Spark JVM.
+"""Fixtures of the engine matrix: one deployment to the emulator, one Spark JVM, one
+Trino server.
 
 The deployment is package-scoped: the engines read the same emulator state, and no
 test of this package resets moto. Spark starts once per test run (the JVM and the first
 use of its embedded Derby metastore, in a temporary folder, take 40 s to two minutes on
 the 2-core machine); each mode of the matrix is a ``newSession()`` of it (own SQL
-settings, same metastore and tables).
+settings, same metastore and tables). Trino starts once per test run too (20 s to a few
+minutes), on the emulator's endpoint; it holds no state of its own, so it reads whatever
+the deployment put in Glue and S3.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.engines import readers
+from tests.engines import readers, trino_server
 from tests.engines.deployed import Deployed, deploy
 from tests.support.glue_reader import Endpoint
 from tests.support.moto_server import ACCESS_KEY, REGION, SECRET_KEY
@@ -123,6 +126,44 @@ def duckdb_connection() -> Iterator[Any]:
     connection.sql("SET TimeZone = 'UTC'")
     for path in readers.duckdb_extensions().values():
         connection.load_extension(str(path))
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def trino_node(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The Trino server of ``tests.engines.trino_server`` on the emulator's Glue and S3."""
+    home = trino_server.server_home()
+    if not (home / "lib").is_dir():
+        pytest.fail(
+            f"Trino {trino_server.VERSION} is not in {home}: scripts/test installs it "
+            "(or: uv run python -m tests.engines.trino_server install)"
+        )
+    endpoint = Endpoint(REGION, moto_server, ACCESS_KEY, SECRET_KEY)
+    node = trino_server.TrinoServer(
+        home, trino_server.java_home(), tmp_path_factory.mktemp("trino"), endpoint
+    )
+    node.start()
+    try:
+        node.wait_ready()
+        yield node
+    finally:
+        node.stop()
+
+
+@pytest.fixture(scope="session")
+def trino_connection(trino_node: Any) -> Iterator[Any]:
+    """A DB-API connection of Trino's Python client, its session in UTC."""
+    import trino
+
+    connection = trino.dbapi.connect(
+        host="127.0.0.1",
+        port=trino_node.port,
+        user="aws2openstack-testenv",
+        timezone=SESSION_TIME_ZONE,
+    )
     try:
         yield connection
     finally:

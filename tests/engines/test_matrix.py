@@ -17,7 +17,7 @@ import pytest
 
 from datagen import digest
 from datagen.catalog import arrow_type
-from tests.engines import readers
+from tests.engines import readers, trino_reader
 from tests.engines.conftest import spark_session
 from tests.engines.deployed import Deployed, GlueTable
 from tests.engines.readers import EngineRead
@@ -36,6 +36,8 @@ TABLES = {
 SUPPORTED = {
     "spark-hive-serde": {"parquet", "orc", "csv"},
     "spark": {"parquet", "orc", "csv"},
+    # Trino through the Glue API: Hive-style tables in `hive`, Iceberg in `iceberg`.
+    "trino": {"parquet", "orc", "csv", "iceberg"},
     "duckdb": {"parquet", "csv", "iceberg"},
     "iceberg-rust": {"iceberg"},
     "pyiceberg": {"iceberg"},
@@ -64,11 +66,13 @@ def expected_types(engine: str, table: GlueTable) -> list[str]:
         return glue_types  # Spark's simpleString is Hive's type name
     if engine == "duckdb":
         return [readers.duckdb_type(t) for t in glue_types]
+    if engine == "trino":
+        return [trino_reader.trino_type(t, trino_reader.catalog(table)) for t in glue_types]
     return [str(arrow_type(t)) for t in glue_types]
 
 
 def reported_types(engine: str, table: GlueTable, read: EngineRead) -> list[str]:
-    if engine.startswith("spark") or engine == "duckdb":
+    if engine.startswith("spark") or engine in ("duckdb", "trino"):
         return read.types
     types = [plain_type(field.type) for field in read.data.schema]
     if table.format == "orc":
@@ -87,6 +91,9 @@ def read_cell(engine: str, table: GlueTable, request: pytest.FixtureRequest) -> 
         if table.format == "iceberg":
             return readers.duckdb_read(connection, readers.duckdb_iceberg_query(table, deployed))
         return readers.duckdb_read(connection, readers.duckdb_query(table, deployed))
+    if engine == "trino":
+        connection = request.getfixturevalue("trino_connection")
+        return trino_reader.trino_read(connection, table, table.columns)
     reader: Callable[[GlueTable, Deployed], EngineRead] = {
         "iceberg-rust": readers.iceberg_rust_read,
         "pyiceberg": readers.pyiceberg_read,

@@ -13,7 +13,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from tests.engines import readers
+from tests.engines import readers, trino_reader
 from tests.engines.conftest import SPARK_MODES, spark_session
 from tests.engines.deployed import GlueTable
 
@@ -29,6 +29,9 @@ MEASURED_SHIFTS = {
     "spark-hive-serde": SPARK_SHIFTS,
     "spark": SPARK_SHIFTS,
     "duckdb": {"sales_data": {0.0}, "events_raw": {0.0}},
+    # Trino's timestamp has no zone; its Hive connector converts the files' instants in
+    # the JVM's zone (UTC here, as on Athena), not the session's.
+    "trino": {name: {0.0} for name in TIMESTAMP_TABLES},
 }
 
 
@@ -76,3 +79,22 @@ def test_duckdb_in_a_los_angeles_session(duckdb_connection, deployed) -> None:
             duckdb_connection.sql("SET TimeZone = 'UTC'")
         measured = shifts(table, utc, local)
         assert measured == MEASURED_SHIFTS["duckdb"][name], f"{table.id} {sorted(measured)}"
+
+
+def test_trino_in_a_los_angeles_session(trino_node, trino_connection, deployed) -> None:
+    """Trino in an America/Los_Angeles session shows the same wall clock as in UTC: its
+    Hive connector reads Parquet INT96 and ORC timestamps in the JVM's zone (UTC)."""
+    import trino
+
+    local = trino.dbapi.connect(
+        host="127.0.0.1", port=trino_node.port, user="aws2openstack-testenv", timezone=LOS_ANGELES
+    )
+    try:
+        for name in TIMESTAMP_TABLES:
+            table = deployed.table(name)
+            utc = trino_reader.trino_read(trino_connection, table, table.columns).data
+            there = trino_reader.trino_read(local, table, table.columns).data
+            measured = shifts(table, utc, there)
+            assert measured == MEASURED_SHIFTS["trino"][name], f"{table.id} {sorted(measured)}"
+    finally:
+        local.close()

@@ -23,7 +23,7 @@ from datagen.catalog import arrow_type
 from datagen.kinds import athena_view
 from families.zoo.engines import CLAIMS, ENGINES, Claim
 from tests.datagen.kinds import zoo_kinds as zoo
-from tests.engines import readers, zoo_readers
+from tests.engines import readers, trino_reader, zoo_readers
 from tests.engines.conftest import spark_session
 from tests.engines.deployed import Deployed, GlueTable
 from tests.engines.readers import EngineRead
@@ -81,6 +81,13 @@ def read_zoo_cell(engine: str, table: GlueTable, request: pytest.FixtureRequest)
         else:
             query = zoo_readers.duckdb_zoo_query(table, deployed)
         return readers.duckdb_read(connection, query)
+    if engine == "trino":
+        connection = request.getfixturevalue("trino_connection")
+        # The query before the columns: a resource link has none in Glue, and Trino's
+        # refusal of it is the measurement.
+        names, types, rows = trino_reader.run(connection, trino_reader.query(table))
+        pairs = zoo_readers.columns(table, deployed)
+        return EngineRead(types, trino_reader.arrow_rows(names, rows, pairs))
     reader = {
         "pyiceberg": readers.pyiceberg_read,
         "iceberg-rust": readers.iceberg_rust_read,
@@ -98,9 +105,12 @@ def _plain(data_type: pa.DataType) -> pa.DataType:
     return plain_type(data_type)
 
 
-def type_problems(engine: str, read: EngineRead, pairs: list[tuple[str, str]]) -> list[str]:
+def type_problems(
+    engine: str, table: GlueTable, read: EngineRead, pairs: list[tuple[str, str]]
+) -> list[str]:
     """Where the engine's own type of a column is not the Glue type's."""
     problems = []
+    connector = trino_reader.catalog(table)
     for (name, glue_type), reported, field in zip(pairs, read.types, read.data.schema, strict=True):
         if engine.startswith("spark"):
             expected, actual = glue_type, reported
@@ -108,6 +118,8 @@ def type_problems(engine: str, read: EngineRead, pairs: list[tuple[str, str]]) -
             expected = readers.duckdb_type(glue_type)
             # An instant is a timestamp to Glue; DuckDB names it by its zone.
             actual = "TIMESTAMP" if reported == "TIMESTAMP WITH TIME ZONE" else reported
+        elif engine == "trino":
+            expected, actual = trino_reader.trino_type(glue_type, connector), reported
         else:
             expected, actual = str(arrow_type(glue_type)), str(_plain(field.type))
         if expected != actual:
@@ -119,7 +131,7 @@ def assert_reads(engine: str, table: GlueTable, read: EngineRead, deployed: Depl
     truth = table.truth
     pairs = zoo_readers.columns(table, deployed)
     assert read.data.column_names == [n for n, _ in pairs], table.id
-    assert type_problems(engine, read, pairs) == [], table.id
+    assert type_problems(engine, table, read, pairs) == [], table.id
     assert read.data.num_rows == truth["rows"], f"{engine} {table.id}"
     if truth["partitions"] and table.key_names:
         expected = {tuple(p["values"]): p["rows"] for p in truth["partitions"] if p["rows"]}
