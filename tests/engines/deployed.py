@@ -1,12 +1,12 @@
 """The stack applied to the emulator once, as every engine of the matrix reads it.
 
 ``deploy`` runs the program under Pulumi mocks, applies its AWS resources to moto
-(``tests.stack.aws_emulator``), reads every table's Glue definition and partitions
-back from moto, and downloads the objects the program uploaded (through the registered
-``BucketObjectv2`` keys) into a local folder. Engines that cannot reach the emulator's
-S3 (Spark without hadoop-aws, DuckDB without httpfs) read that folder instead: every
-``s3://<bucket>/`` location maps to ``file://<folder>/<bucket>/``; the Glue definitions
-are used unchanged otherwise.
+(``tests.stack.aws_emulator``) and reads every table's Glue definition and partitions
+back from moto. Spark, pyiceberg, iceberg-rust, delta-rs and awswrangler read the
+emulator's S3. DuckDB has no S3 client here (no httpfs), so the objects the program
+uploaded (the registered ``BucketObjectv2`` keys) are also downloaded into a local
+folder for the suite's DuckDB translation: every ``s3://<bucket>/`` location maps to
+``file://<folder>/<bucket>/`` (``Deployed.local``).
 """
 
 from __future__ import annotations

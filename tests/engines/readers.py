@@ -9,6 +9,7 @@ catalog: locations, formats, SerDes, columns and partitions all come from Glue.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,7 +21,6 @@ import pyarrow as pa
 
 from datagen.catalog import arrow_type
 from tests.engines.deployed import Deployed, GlueTable, direct_files
-from tests.support import glue_reader
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,14 +32,13 @@ class EngineRead:
     data: pa.Table
 
 
-def arrow_table(table: GlueTable, rows: list[tuple[Any, ...]]) -> pa.Table:
-    """Python rows as an Arrow table with the Arrow types of the Glue columns."""
-    names = [name for name, _ in table.columns]
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+def arrow_table(columns: list[tuple[str, str]], rows: list[tuple[Any, ...]]) -> pa.Table:
+    """Python rows as an Arrow table with the Arrow types of the Glue ``columns``."""
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
     return pa.table(
         {
-            name: pa.array(list(values), arrow_type(glue_type))
-            for (name, glue_type), values in zip(table.columns, columns, strict=True)
+            name: pa.array(list(column), arrow_type(glue_type))
+            for (name, glue_type), column in zip(columns, values, strict=True)
         }
     )
 
@@ -61,9 +60,8 @@ def _properties(values: dict[str, str]) -> str:
     return ", ".join(f"{_literal(k)}={_literal(v)}" for k, v in sorted(values.items()))
 
 
-def spark_ddl(table: GlueTable, deployed: Deployed) -> str:
-    """``CREATE EXTERNAL TABLE`` for a Hive-style Glue table, its S3 location mapped to the
-    mirrored copy."""
+def spark_ddl(table: GlueTable, location: str) -> str:
+    """``CREATE EXTERNAL TABLE`` for a Hive-style Glue table at ``location``."""
     sd = table.definition["StorageDescriptor"]
 
     def column(c: dict[str, Any]) -> str:
@@ -87,7 +85,7 @@ def spark_ddl(table: GlueTable, deployed: Deployed) -> str:
         f"STORED AS INPUTFORMAT {_literal(sd['InputFormat'])} "
         f"OUTPUTFORMAT {_literal(sd['OutputFormat'])}"
     )
-    parts.append(f"LOCATION {_literal(deployed.local(sd['Location']))}")
+    parts.append(f"LOCATION {_literal(location)}")
     # Spark reserves EXTERNAL (CREATE EXTERNAL TABLE says it); the rest go as they are.
     parameters = {
         k: v for k, v in table.definition.get("Parameters", {}).items() if k != "EXTERNAL"
@@ -97,32 +95,58 @@ def spark_ddl(table: GlueTable, deployed: Deployed) -> str:
     return "\n".join(parts)
 
 
+PROVIDER = "spark.sql.sources.provider"
+
+
+def spark_provider_ddl(table: GlueTable) -> str:
+    """``CREATE TABLE … USING <provider> LOCATION <path>`` for a Glue table that Spark
+    wrote as a data source table (``spark.sql.sources.provider``): Spark's metastore
+    reads such a table's location from the SerDe's ``path``."""
+    sd = table.definition["StorageDescriptor"]
+    provider = table.definition["Parameters"][PROVIDER]
+    path = sd.get("SerdeInfo", {}).get("Parameters", {}).get("path") or sd["Location"]
+    return (
+        f"CREATE TABLE `{table.database}`.`{table.name}` USING {provider} LOCATION {_literal(path)}"
+    )
+
+
 def _java_map(jvm: Any, scala_map: Any) -> Any:
     return jvm.scala.jdk.javaapi.CollectionConverters.asJava(scala_map)
 
 
-def spark_register(spark: Any, table: GlueTable, deployed: Deployed) -> None:
+def spark_register(spark: Any, table: GlueTable, placeholders: Path) -> None:
     """Create ``table`` and each of its Glue partitions (location, SerDe, formats and
-    partition parameters) in Spark's Hive metastore."""
+    partition parameters) in Spark's Hive metastore: the suite's translation of the Glue
+    definition, since this Spark has no Glue metastore client.
+
+    Hive's metastore creates a table's or partition's folder when it is missing, which on
+    S3 writes a folder marker object (Glue writes nothing): the table and its partitions
+    are created at an empty local folder under ``placeholders``, then moved to their S3
+    locations through Spark's catalog, which changes only the metadata."""
     spark.sql(f"CREATE DATABASE IF NOT EXISTS `{table.database}`")
-    spark.sql(spark_ddl(table, deployed))
+    if PROVIDER in table.definition.get("Parameters", {}):
+        spark.sql(spark_provider_ddl(table))
+        return
+    placeholder = placeholders / table.database / table.name
+    placeholder.mkdir(parents=True)
+    spark.sql(spark_ddl(table, placeholder.as_uri()))
     jvm = spark._jvm
     scala = jvm.org.apache.spark.api.python.PythonUtils
     catalog_pkg = jvm.org.apache.spark.sql.catalyst.catalog
     external = spark._jsparkSession.sharedState().externalCatalog()
-    for partition in table.partitions:
+    option = jvm.scala.Option.apply
+    for number, partition in enumerate(table.partitions):
         spec = dict(zip(table.key_names, partition["Values"], strict=True))
         values = ", ".join(f"`{k}`={_literal(v)}" for k, v in spec.items())
         sd = partition["StorageDescriptor"]
         spark.sql(
             f"ALTER TABLE `{table.database}`.`{table.name}` ADD PARTITION ({values}) "
-            f"LOCATION {_literal(deployed.local(sd['Location']))}"
+            f"LOCATION {_literal((placeholder / str(number)).as_uri())}"
         )
         # SQL cannot set a partition's own SerDe parameters and parameters: the catalog can.
         added = external.getPartition(table.database, table.name, scala.toScalaMap(spec))
-        option = jvm.scala.Option.apply
         storage = catalog_pkg.CatalogStorageFormat(
-            added.storage().locationUri(),
+            option(jvm.java.net.URI(sd["Location"])),
             option(sd["InputFormat"]),
             option(sd["OutputFormat"]),
             option(sd["SerdeInfo"]["SerializationLibrary"]),
@@ -139,6 +163,18 @@ def spark_register(spark: Any, table: GlueTable, deployed: Deployed) -> None:
             added.stats(),
         )
         external.alterPartitions(table.database, table.name, scala.toSeq([replaced]))
+    created = external.getTable(table.database, table.name)
+    stored = created.storage()
+    external.alterTable(
+        created.withNewStorage(
+            option(jvm.java.net.URI(table.definition["StorageDescriptor"]["Location"])),
+            stored.inputFormat(),
+            stored.outputFormat(),
+            stored.compressed(),
+            stored.serde(),
+            stored.properties(),
+        )
+    )
 
 
 def spark_partition_parameters(spark: Any, table: GlueTable) -> list[dict[str, str]]:
@@ -153,16 +189,23 @@ def spark_partition_parameters(spark: Any, table: GlueTable) -> list[dict[str, s
     return found
 
 
-def spark_read(spark: Any, table: GlueTable) -> EngineRead:
-    """All rows of ``table``; timestamps as the session's wall clock (``timestamp_ntz``)."""
-    frame = spark.table(f"`{table.database}`.`{table.name}`")
+def spark_read(
+    spark: Any,
+    table: GlueTable,
+    catalog: str = "spark_catalog",
+    columns: list[tuple[str, str]] | None = None,
+) -> EngineRead:
+    """All rows of ``table`` in Spark's ``catalog`` (``columns``: its Glue columns unless
+    given); timestamps as the session's wall clock (``timestamp_ntz``)."""
+    columns = columns or table.columns
+    frame = spark.table(f"`{catalog}`.`{table.database}`.`{table.name}`")
     types = [t for _, t in frame.dtypes]
-    columns = [
+    selected = [
         f"CAST(`{name}` AS TIMESTAMP_NTZ) AS `{name}`" if glue_type == "timestamp" else f"`{name}`"
-        for name, glue_type in table.columns
+        for name, glue_type in columns
     ]
-    rows = [tuple(row) for row in frame.selectExpr(*columns).collect()]
-    return EngineRead(types, arrow_table(table, rows))
+    rows = [tuple(row) for row in frame.selectExpr(*selected).collect()]
+    return EngineRead(types, arrow_table(columns, rows))
 
 
 # --- DuckDB ----------------------------------------------------------------------------------
@@ -324,21 +367,21 @@ def _duckdb_source(table: GlueTable, deployed: Deployed, descriptor: dict[str, A
     raise ValueError(f"{table.id}: no DuckDB reader for SerDe {library!r}")
 
 
+class NothingToRead(Exception):
+    """The Glue definition names no objects to hand an engine that has no Glue client."""
+
+
 def duckdb_query(table: GlueTable, deployed: Deployed) -> str:
     """One ``SELECT`` of a Hive-style table through its Glue definition. DuckDB has no
-    Glue client, so this plays one: it lists the registered partitions (none for a
-    projected table: projection is Athena's alone) and hands DuckDB the objects under each
-    location, read with the DuckDB function for the SerDe, partition values as typed
-    constants."""
+    Glue client, so this is the suite's translation: it lists the registered partitions
+    and hands DuckDB the objects under each location, read with the DuckDB function for
+    the SerDe, partition values as typed constants. A partitioned table with no partition
+    in Glue (a projected one: projection is Athena's alone) gives ``NothingToRead``."""
     sd = table.definition["StorageDescriptor"]
     keys = table.definition.get("PartitionKeys", [])
     data = ", ".join(duck_name(c["Name"]) for c in sd["Columns"])
     if keys and not table.partitions:
-        # A partitioned table with no partition in Glue has no rows for a Glue client.
-        nothing = ", ".join(
-            f"CAST(NULL AS {duckdb_type(t)}) AS {duck_name(n)}" for n, t in table.columns
-        )
-        return f"SELECT {nothing} WHERE false"
+        raise NothingToRead(f"{table.id}: partitioned, with no partition in Glue")
     parts = table.partitions or [{"Values": [], "StorageDescriptor": sd}]
     selects = []
     for part in parts:
@@ -413,7 +456,76 @@ def pyiceberg_read(table: GlueTable, deployed: Deployed) -> EngineRead:
     return EngineRead([str(f.type) for f in data.schema], data)
 
 
-def arrow_glue_read(table: GlueTable, deployed: Deployed) -> EngineRead:
-    """``tests.support.glue_reader``: pyarrow (pandas/awswrangler's reader) through Glue."""
-    read = glue_reader.read_table(deployed.endpoint, table.database, table.name)
-    return EngineRead([str(f.type) for f in read.data.schema], read.data)
+# --- awswrangler -----------------------------------------------------------------------------
+
+# pandas dtypes awswrangler gives the Glue types (through its Arrow types_mapper); a
+# timestamp keeps the file's unit (INT96: ns, INT64 micros: us), which is not compared.
+_AWSWRANGLER_DTYPES = {
+    "bigint": "Int64",
+    "int": "Int32",
+    "smallint": "Int16",
+    "tinyint": "Int8",
+    "double": "float64",
+    "float": "float32",
+    "boolean": "boolean",
+    "string": "string",
+    "timestamp": "datetime64",
+}
+
+
+def awswrangler_dtype(glue_type: str) -> str:
+    """The pandas dtype awswrangler reads a Glue type as: decimals, dates and nested types
+    are Python objects."""
+    return _AWSWRANGLER_DTYPES.get(glue_type, "object")
+
+
+def awswrangler_reader(table: GlueTable) -> str | None:
+    """awswrangler's reader of a Glue table (``read_parquet_table``, ``read_orc_table``),
+    chosen by the InputFormat as its users choose it; ``None``: it has none (CSV, JSON
+    and other text is read by path, Iceberg through Athena)."""
+    input_format = table.definition.get("StorageDescriptor", {}).get("InputFormat", "")
+    if input_format.endswith("MapredParquetInputFormat"):
+        return "read_parquet_table"
+    if input_format.endswith("OrcInputFormat"):
+        return "read_orc_table"
+    return None
+
+
+def awswrangler_read(table: GlueTable, deployed: Deployed) -> EngineRead:
+    """awswrangler reading the table through Glue (it takes the location, columns and
+    partition keys from the Glue table) from the emulator's Glue and S3."""
+    import awswrangler as wr
+    import boto3
+
+    reader = awswrangler_reader(table)
+    if reader is None:
+        raise ValueError(f"{table.id}: awswrangler has no Glue table reader for it")
+    endpoint = deployed.endpoint
+    session = boto3.Session(
+        aws_access_key_id=endpoint.access_key,
+        aws_secret_access_key=endpoint.secret_key,
+        region_name=endpoint.region,
+    )
+    names = ("s3_endpoint_url", "glue_endpoint_url", "sts_endpoint_url")
+    for name in names:
+        setattr(wr.config, name, endpoint.url)
+    try:
+        frame = getattr(wr.s3, reader)(
+            table=table.name, database=table.database, boto3_session=session
+        )
+    finally:
+        for name in names:
+            wr.config.reset(name)
+    if list(frame.columns) != [name for name, _ in table.columns]:
+        raise AssertionError(f"{table.id}: awswrangler gave columns {list(frame.columns)}")
+    types = [
+        re.sub(r"^datetime64\[(ns|us|ms|s)\]$", "datetime64", str(frame[name].dtype))
+        for name in frame.columns
+    ]
+    data = pa.table(
+        {
+            name: pa.array(frame[name].tolist(), arrow_type(glue_type), from_pandas=True)
+            for name, glue_type in table.columns
+        }
+    )
+    return EngineRead(types, data)

@@ -17,8 +17,9 @@ import pytest
 
 from datagen import digest
 from datagen.catalog import arrow_type
+from families.zoo.engines import label
 from tests.engines import readers, trino_reader
-from tests.engines.conftest import spark_session
+from tests.engines.conftest import ICEBERG_CATALOG, spark_session
 from tests.engines.deployed import Deployed, GlueTable
 from tests.engines.readers import EngineRead
 from tests.support.glue_reader import plain_type
@@ -36,19 +37,33 @@ TABLES = {
 SUPPORTED = {
     "spark-hive-serde": {"parquet", "orc", "csv"},
     "spark": {"parquet", "orc", "csv"},
+    "spark-iceberg": {"iceberg"},
     # Trino through the Glue API: Hive-style tables in `hive`, Iceberg in `iceberg`.
     "trino": {"parquet", "orc", "csv", "iceberg"},
     "duckdb": {"parquet", "csv", "iceberg"},
     "iceberg-rust": {"iceberg"},
     "pyiceberg": {"iceberg"},
-    "pyarrow-glue": {"parquet", "orc", "csv", "iceberg"},
+    "awswrangler": {"parquet", "orc"},
 }
 
 # (engine, format) -> why it cannot read it; each is asserted below.
 UNSUPPORTED = {
-    ("spark-hive-serde", "iceberg"): "the Iceberg Spark runtime jar is not on PyPI",
-    ("spark", "iceberg"): "the Iceberg Spark runtime jar is not on PyPI",
     ("duckdb", "orc"): "DuckDB has no ORC reader",
+}
+
+# (engine, format) -> why the table is not the engine's to read (no claim either way).
+NOT_ITS_KIND = {
+    **{
+        (engine, "iceberg"): "Spark reads Iceberg through Iceberg's Glue catalog (spark-iceberg)"
+        for engine in ("spark-hive-serde", "spark")
+    },
+    **{
+        (engine, fmt): "an Iceberg reader, not a reader of Hive-style tables"
+        for engine in ("spark-iceberg", "iceberg-rust", "pyiceberg")
+        for fmt in ("parquet", "orc", "csv")
+    },
+    ("awswrangler", "csv"): "no Glue table reader for CSV: awswrangler reads CSV by path",
+    ("awswrangler", "iceberg"): "awswrangler reads Iceberg through Athena only",
 }
 
 CELLS = [
@@ -68,11 +83,13 @@ def expected_types(engine: str, table: GlueTable) -> list[str]:
         return [readers.duckdb_type(t) for t in glue_types]
     if engine == "trino":
         return [trino_reader.trino_type(t, trino_reader.catalog(table)) for t in glue_types]
+    if engine == "awswrangler":
+        return [readers.awswrangler_dtype(t) for t in glue_types]
     return [str(arrow_type(t)) for t in glue_types]
 
 
 def reported_types(engine: str, table: GlueTable, read: EngineRead) -> list[str]:
-    if engine.startswith("spark") or engine in ("duckdb", "trino"):
+    if engine.startswith("spark") or engine in ("duckdb", "trino", "awswrangler"):
         return read.types
     types = [plain_type(field.type) for field in read.data.schema]
     if table.format == "orc":
@@ -83,6 +100,9 @@ def reported_types(engine: str, table: GlueTable, read: EngineRead) -> list[str]
 
 def read_cell(engine: str, table: GlueTable, request: pytest.FixtureRequest) -> EngineRead:
     deployed: Deployed = request.getfixturevalue("deployed")
+    if engine == "spark-iceberg":
+        session = request.getfixturevalue("spark")
+        return readers.spark_read(session, table, catalog=ICEBERG_CATALOG)
     if engine.startswith("spark"):
         session = spark_session(request.getfixturevalue("spark_tables"), engine)
         return readers.spark_read(session, table)
@@ -97,7 +117,7 @@ def read_cell(engine: str, table: GlueTable, request: pytest.FixtureRequest) -> 
     reader: Callable[[GlueTable, Deployed], EngineRead] = {
         "iceberg-rust": readers.iceberg_rust_read,
         "pyiceberg": readers.pyiceberg_read,
-        "pyarrow-glue": readers.arrow_glue_read,
+        "awswrangler": readers.awswrangler_read,
     }[engine]
     return reader(table, deployed)
 
@@ -128,27 +148,13 @@ def test_engine_reads_the_ground_truth(engine: str, name: str, deployed, request
 
 
 def test_every_table_is_in_the_matrix(deployed) -> None:
-    """Each ground-truth table is a row of the matrix, and each engine × format is either
-    read or listed as unsupported with a reason."""
+    """Each ground-truth table is a row of the matrix, and each engine × format is read,
+    listed as unsupported with a reason, or not the engine's kind of table: one of them."""
     assert {t.name: t.format for t in deployed.core} == TABLES
-    formats = {t.format for t in deployed.core}
     for engine, supported in SUPPORTED.items():
-        for fmt in formats - supported:
-            if engine in ("iceberg-rust", "pyiceberg"):
-                continue  # Iceberg libraries: a Hive-style table is not theirs to read
-            assert (engine, fmt) in UNSUPPORTED, (engine, fmt)
-
-
-def test_spark_has_no_iceberg_data_source(spark_tables, deployed) -> None:
-    """Spark (both modes) cannot read the Iceberg table: without the Iceberg runtime jar,
-    which PyPI does not ship, there is no `iceberg` data source."""
-    table = deployed.table("customer_data")
-    for mode in ("spark-hive-serde", "spark"):
-        session = spark_session(spark_tables, mode)
-        with pytest.raises(Exception, match="DATA_SOURCE_NOT_FOUND.*iceberg"):
-            session.read.format("iceberg").load(
-                deployed.local(table.definition["StorageDescriptor"]["Location"])
-            ).count()
+        for fmt in set(TABLES.values()):
+            places = [fmt in supported, (engine, fmt) in UNSUPPORTED, (engine, fmt) in NOT_ITS_KIND]
+            assert places.count(True) == 1, (engine, fmt)
 
 
 def test_duckdb_has_no_orc_reader(duckdb_connection, deployed) -> None:
@@ -177,7 +183,7 @@ def test_docs_show_this_matrix() -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "engines.md").read_text()
     matrix = text.split("## The matrix", 1)[1].split("\n## ", 1)[0]
     for engine, formats in SUPPORTED.items():
-        (row,) = [line for line in matrix.splitlines() if line.startswith(f"| `{engine}`")]
+        (row,) = [line for line in matrix.splitlines() if line.startswith(f"| `{label(engine)}`")]
         cells = [cell.strip() for cell in row.strip().strip("|").split("|")][1:]
         for (table, fmt), cell in zip(TABLES.items(), cells, strict=True):
             if fmt in formats:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from families.zoo.engines import CLAIMS, ENGINES, Claim, engines
+from families.zoo.engines import CLAIMS, ENGINES, THROUGH, TRANSLATED, Claim, engines, label
 from tests.datagen.kinds import zoo_kinds as zoo
 
 
@@ -16,14 +16,28 @@ def test_every_kind_has_a_claim_for_every_engine_in_order() -> None:
 
 
 def test_the_ground_truth_entry_carries_result_detail_and_source() -> None:
-    """engines(kind) gives each engine's result and detail with the measuring test."""
+    """engines(kind) gives each engine, under its label, its result and detail, whether
+    the suite translated the Glue definition for it, and the measuring test."""
     entry = engines("csv_header")
-    assert entry["spark"] == {
+    assert entry["spark (translated DDL)"] == {
         "result": "wrong",
         "detail": CLAIMS["csv_header"]["spark"].detail,
+        "translated": True,
         "source": "tests/engines/test_zoo_matrix.py",
     }
-    assert entry["duckdb"]["result"] == "reads"
+    assert entry["duckdb (translated SQL)"]["result"] == "reads"
+    assert entry["pyiceberg (Glue catalog)"]["translated"] is False
+
+
+def test_every_engine_says_how_it_gets_to_the_table() -> None:
+    """Each engine has its way to the data (THROUGH); a translated engine's label says
+    that the suite translated, an engine on its own Glue integration's says which."""
+    assert set(THROUGH) == set(ENGINES) and TRANSLATED <= set(ENGINES)
+    for engine in ENGINES:
+        translated = THROUGH[engine].startswith("translated") or "from Glue" in THROUGH[engine]
+        assert translated == (engine in TRANSLATED), engine
+        assert label(engine) == f"{engine} ({THROUGH[engine]})"
+    assert "library" not in ENGINES  # the writer check is test code, not an engine
 
 
 @pytest.mark.parametrize(
