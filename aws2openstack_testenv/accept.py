@@ -38,7 +38,6 @@ from aws2openstack_testenv.findings import (
     findings_tables,
 )
 from aws2openstack_testenv.stack import (
-    FAKE_CREDENTIALS,
     Source,
     Testenv,
     TestenvError,
@@ -107,22 +106,16 @@ def install(checkout: Path, venv: Path) -> Path:
 
 
 def tool_env(env: Testenv, venv: Path) -> dict[str, str]:
-    """The tool's environment: the stack's region and database; an offline stack's
-    emulator with fake credentials (no profile of yours reaches it)."""
+    """The tool's environment: yours, with the stack's region and database, and for an
+    offline stack the emulator with fake credentials (no profile of yours reaches it)."""
     drop = {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "DATABASE_URL"}
-    if env.endpoint:
-        drop |= {"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"}
     values = {k: v for k, v in os.environ.items() if k not in drop}
-    values.update(AWS_REGION=env.region, AWS_DEFAULT_REGION=env.region)
+    for key, value in env.environ().items():
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = str.__str__(value)
     values["PATH"] = f"{venv / 'bin'}{os.pathsep}{values.get('PATH', '')}"
-    if env.database_url:
-        values["DATABASE_URL"] = str.__str__(env.database_url)
-    if env.endpoint:
-        values.update(
-            AWS_ENDPOINT_URL=env.endpoint,
-            AWS_ACCESS_KEY_ID=FAKE_CREDENTIALS["aws_access_key_id"],
-            AWS_SECRET_ACCESS_KEY=FAKE_CREDENTIALS["aws_secret_access_key"],
-        )
     return values
 
 

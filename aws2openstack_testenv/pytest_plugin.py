@@ -14,8 +14,10 @@ environment (``pip install <path or git URL>``) is all it takes. Which stack:
 as a file instead of the one the outputs name.
 
 Fixtures: ``testenv`` (the outputs, typed, checked once against AWS or the emulator),
-``ground_truth``, ``glue_client``, ``s3_client``, ``database_url`` and
-``compare_findings``. Nothing but pytest is imported until a fixture is used.
+``ground_truth``, ``glue_client``, ``s3_client``, ``database_url``, ``testenv_environ``
+(the stack in the environment, for the tool's own clients) and ``compare_findings``.
+boto3 and Pulumi are imported only when a fixture needs them: every pytest run of the
+environment loads the plugin.
 """
 
 from __future__ import annotations
@@ -128,6 +130,20 @@ def glue_client(testenv: Testenv) -> Any:
 def s3_client(testenv: Testenv) -> Any:
     """A boto3 S3 client for the stack (an offline stack's: the emulator, fake keys)."""
     return testenv.client("s3")
+
+
+@pytest.fixture
+def testenv_environ(testenv: Testenv, monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None]:
+    """The stack in the environment while the test runs, for a tool under test that makes
+    its own clients: AWS_REGION and DATABASE_URL; offline, AWS_ENDPOINT_URL, fake keys and
+    no AWS_PROFILE. Returns the variables (``None``: unset)."""
+    values = testenv.environ()
+    for key, value in values.items():
+        if value is None:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, value)
+    return values
 
 
 @pytest.fixture(scope="session")

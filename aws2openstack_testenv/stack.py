@@ -137,15 +137,40 @@ class Testenv:
                 return table
         raise KeyError(f"{database}.{name} is not a table of stack {self.stack}")
 
+    def environ(self) -> dict[str, str | None]:
+        """The variables through which a tool under test, with clients of its own, reaches
+        the stack: region and ``DATABASE_URL``; for an offline stack the emulator and fake
+        credentials, and no profile (``None``: unset)."""
+        values: dict[str, str | None] = {
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+        }
+        if self.database_url:
+            values["DATABASE_URL"] = self.database_url
+        if self.endpoint:
+            values.update(
+                AWS_ENDPOINT_URL=self.endpoint,
+                AWS_ACCESS_KEY_ID=FAKE_CREDENTIALS["aws_access_key_id"],
+                AWS_SECRET_ACCESS_KEY=FAKE_CREDENTIALS["aws_secret_access_key"],
+                AWS_PROFILE=None,
+                AWS_DEFAULT_PROFILE=None,
+                AWS_SESSION_TOKEN=None,
+            )
+        return values
+
     def client(self, service: str) -> Any:
         """A boto3 client for the stack: its region, and for an offline stack the
         emulator's endpoint and fake credentials."""
         import boto3
 
-        kwargs: dict[str, Any] = {"region_name": self.region}
-        if self.endpoint:
-            kwargs.update(endpoint_url=self.endpoint, **FAKE_CREDENTIALS)
-        return boto3.client(service, **kwargs)
+        if not self.endpoint:
+            return boto3.client(service, region_name=self.region)
+        # botocore reads AWS_PROFILE even beside explicit keys, and fails on a profile
+        # that does not exist; the emulator needs none.
+        with _without("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+            return boto3.client(
+                service, region_name=self.region, endpoint_url=self.endpoint, **FAKE_CREDENTIALS
+            )
 
     @classmethod
     def from_outputs(cls, outputs: Mapping[str, Any], source: Source) -> Testenv:

@@ -34,6 +34,23 @@ def test_the_fixtures(testenv, ground_truth, glue_client, s3_client, database_ur
 """
 
 
+ENVIRON_TEST = """
+import os
+
+import boto3
+import psycopg
+
+
+def test_the_tools_own_clients_reach_the_stack(testenv, testenv_environ):
+    assert os.environ["AWS_ENDPOINT_URL"] == testenv.endpoint
+    assert "AWS_PROFILE" not in os.environ
+    table = testenv.tables[0]
+    assert boto3.client("glue").get_table(DatabaseName=table.database, Name=table.name)
+    with psycopg.connect(os.environ["DATABASE_URL"]) as connection:
+        assert connection.execute("select 1").fetchone() == (1,)
+"""
+
+
 def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
     pytester.makepyfile(test_user=textwrap.dedent(source))
     return pytester.runpytest("-p", "no:cacheprovider", *args)
@@ -62,6 +79,18 @@ def test_a_sourced_env_file_gives_the_stack(pytester, offline_outputs, monkeypat
     for key, value in offline_outputs.items():
         monkeypatch.setenv(key, value if isinstance(value, str) else json.dumps(value))
     run(pytester, FIXTURES_TEST).assert_outcomes(passed=1)
+
+
+def test_testenv_environ_points_the_tools_own_clients_at_the_stack(
+    pytester, offline_outputs, monkeypatch
+):
+    """testenv_environ: boto3's default chain and DATABASE_URL reach the offline stack, a
+    profile of the user's is unset."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_PROFILE", "someone-real")
+    path = write_outputs(pytester.path, offline_outputs)
+    run(pytester, ENVIRON_TEST, "--testenv-outputs", str(path)).assert_outcomes(passed=1)
 
 
 TRUTH_TEST = """
