@@ -27,7 +27,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from aws2openstack_testenv.findings import (
     Difference,
@@ -147,8 +147,11 @@ def run_tool(tool: Path, env: Testenv, venv: Path, report_dir: Path, log: Path) 
 
 
 def _masked(text: str, env: Testenv) -> str:
+    """``text`` without the database password, as in the URL or decoded."""
     password = urlsplit(str.__str__(env.database_url or "")).password
-    return text.replace(password, "***") if password else text
+    for form in {password, unquote(password)} if password else ():
+        text = text.replace(form, "***")
+    return text
 
 
 # --- what it saved -----------------------------------------------------------------------

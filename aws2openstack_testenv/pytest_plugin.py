@@ -23,8 +23,9 @@ environment loads the plugin.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -187,9 +188,12 @@ def compare_findings(
     return FindingsComparison(ground_truth, request.node.stash.setdefault(_REPORTED, []))
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    report = yield
+# An old-style wrapper: the tool's environment may have a pytest (7.x) whose pluggy
+# knows no wrapper=True, and a plugin that fails to register breaks every pytest run there.
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
     found = item.stash.get(_REPORTED, [])
     if report.when == "call" and report.failed and found:
         # Not again when the assertion's explanation shows the table already.
@@ -197,7 +201,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         tables = [d.render() for d in found if d.rows()[0] not in shown]
         if tables:
             report.sections.append((SECTION, "\n\n".join(tables)))
-    return report
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -218,11 +221,9 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: Any, right: 
 
 
 def _masked(value: Any, secrets: set[str]) -> str:
-    """``repr(value)`` without any of the ``secrets`` in it, or their URL-quoted forms."""
-    from urllib.parse import quote
-
+    """``repr(value)`` without any of the ``secrets`` (URL passwords) in it."""
     text = repr(value)
     for secret in secrets:
-        for form in {secret, quote(secret, safe="")}:
+        for form in {secret, unquote(secret)}:  # as in the URL, and decoded
             text = text.replace(form, "***")
     return text

@@ -328,16 +328,24 @@ def test_locals(testenv, database_url):
 """
 
 
-def test_the_database_password_stays_out_of_failures(pytester, offline_outputs):
-    """Failing comparisons with database_url (--showlocals, -vv) never print its password."""
-    from urllib.parse import urlsplit
+@pytest.mark.parametrize("password", [None, "s3cr%40t:x"])
+def test_the_database_password_stays_out_of_failures(pytester, offline_outputs, password):
+    """Failing comparisons with database_url (--showlocals, -vv) never print its password, as
+    in the URL or decoded."""
+    from urllib.parse import unquote, urlsplit
 
-    password = urlsplit(offline_outputs["DATABASE_URL"]).password
-    path = write_outputs(pytester.path, offline_outputs)
+    outputs = dict(offline_outputs)
+    if password:  # percent-encoded in the URL, as a password with '@' must be
+        url = urlsplit(outputs["DATABASE_URL"])
+        netloc = f"{url.username}:{password}@{url.hostname}:{url.port}"
+        outputs["DATABASE_URL"] = url._replace(netloc=netloc).geturl()
+    secret = urlsplit(outputs["DATABASE_URL"]).password
+    assert secret
+    path = write_outputs(pytester.path, outputs)
     result = run(pytester, SECRET_TEST, "--testenv-outputs", str(path), "--showlocals", "-vv")
     result.assert_outcomes(failed=3)
     text = output_of(result)
-    assert password and password not in text
+    assert secret not in text and unquote(secret) not in text
     assert ":***@127.0.0.1" in text
 
 
