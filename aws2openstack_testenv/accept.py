@@ -289,8 +289,9 @@ def summary(env: Testenv, truth: dict[str, Any], places: list[Place]) -> list[st
 
 def accept(checkout: Path, env: Testenv, work: Path) -> int:
     """Install, run, compare; 0 when the report and the saved rows agree with the truth."""
-    check(env, env.client("glue"), env.client("s3"))
     truth = load_ground_truth(env)
+    env = env.with_truth(truth)
+    check(env, env.client("glue"), env.client("s3"))
     tool = install(checkout, work / "venv")
     before = assessment_ids(env)
     report_dir = work / "report"

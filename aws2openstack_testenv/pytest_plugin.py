@@ -48,6 +48,7 @@ from aws2openstack_testenv.stack import (
 from aws2openstack_testenv.truth import TRUTH_ENV, TRUTH_OPTION, load_ground_truth
 
 _REPORTED = pytest.StashKey[list[Differences]]()
+_TRUTH = pytest.StashKey[dict[str, Any]]()
 SECTION = "differences from the ground truth"
 
 
@@ -91,16 +92,22 @@ def _fail(err: TestenvError) -> NoReturn:
 
 @pytest.fixture(scope="session")
 def testenv(request: pytest.FixtureRequest) -> Testenv:
-    """The stack's outputs, typed; its bucket, databases and tables are checked to exist."""
-    source = _source(request.config)
+    """The stack's outputs, typed, with the tables of its ground truth; its bucket,
+    databases and tables are checked to exist."""
+    config = request.config
+    source = _source(config)
+    path, given_by = _truth_file(config)
     try:
         if source is None:
             raise NO_SOURCE
         env = load(source)
+        truth = load_ground_truth(env, path, given_by=given_by)
+        env = env.with_truth(truth)
         check(env, env.client("glue"), env.client("s3"))
     except TestenvError as err:
         error = err
     else:
+        config.stash[_TRUTH] = truth
         return env
     _fail(error)  # outside the handler: pytest would show the error twice, chained
 
@@ -109,16 +116,21 @@ def testenv(request: pytest.FixtureRequest) -> Testenv:
 def ground_truth(request: pytest.FixtureRequest) -> dict[str, Any]:
     """The stack's ground truth document (one for the session: copy it before changing it)."""
     config = request.config
-    path = config.getoption(TRUTH_OPTION) or os.environ.get(TRUTH_ENV)
-    given_by = TRUTH_OPTION if config.getoption(TRUTH_OPTION) else TRUTH_ENV
-    try:
-        if path and _source(config) is None:
+    path, given_by = _truth_file(config)
+    if path and _source(config) is None:
+        try:
             return load_ground_truth(None, path, given_by=given_by)
-        env = request.getfixturevalue("testenv")
-        return load_ground_truth(env, path, request.getfixturevalue("s3_client"), given_by)
-    except TestenvError as err:
-        error = err
-    _fail(error)
+        except TestenvError as err:
+            error = err
+        _fail(error)
+    request.getfixturevalue("testenv")  # reads the document too
+    return config.stash[_TRUTH]
+
+
+def _truth_file(config: pytest.Config) -> tuple[str | None, str]:
+    if config.getoption(TRUTH_OPTION):
+        return config.getoption(TRUTH_OPTION), TRUTH_OPTION
+    return os.environ.get(TRUTH_ENV), TRUTH_ENV
 
 
 @pytest.fixture(scope="session")

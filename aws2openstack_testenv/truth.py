@@ -2,7 +2,8 @@
 
 In this order: a file given explicitly (``--testenv-ground-truth``,
 ``TESTENV_PYTEST_GROUND_TRUTH``); the document in the outputs (``TESTENV_GROUND_TRUTH``,
-where a stack still exports it); the place ``TESTENV_GROUND_TRUTH_URI`` names: an
+where a stack still exports it); the local copy an env file names
+(``TESTENV_GROUND_TRUTH_FILE``); the place ``TESTENV_GROUND_TRUTH_URI`` names: an
 ``s3://`` object read with boto3 (the emulator's for an offline stack), a ``file://``
 URI or a path.
 """
@@ -33,6 +34,9 @@ def load_ground_truth(
         )
     elif env.outputs.get("TESTENV_GROUND_TRUTH"):
         truth = structured(env.outputs["TESTENV_GROUND_TRUTH"])
+    elif env.outputs.get("TESTENV_GROUND_TRUTH_FILE"):
+        named = env.outputs["TESTENV_GROUND_TRUTH_FILE"]
+        truth = _read_file(Path(named).expanduser(), f"TESTENV_GROUND_TRUTH_FILE {named}")
     elif env.ground_truth_uri:
         truth = _fetch(env, env.ground_truth_uri, s3)
     else:
@@ -82,6 +86,12 @@ def _fetch(env: Testenv, uri: str, s3: Any) -> Any:
         body = client.get_object(Bucket=parts.netloc, Key=parts.path.lstrip("/"))["Body"]
         return json.loads(body.read())
     except ClientError as err:
+        if error_code(err) == "NoSuchBucket":
+            raise TestenvError(
+                f"the outputs from {env.source} are stale: bucket {parts.netloc} of the ground "
+                "truth is not there",
+                env.source.refresh(env.stack),
+            ) from None
         if error_code(err) in ("NoSuchKey", "404"):
             raise TestenvError(
                 f"the ground truth {uri} (from {env.source}) is not in the bucket: the bucket's "

@@ -46,6 +46,20 @@ def offline_outputs(request, tmp_path_factory) -> Iterator[dict[str, Any]]:
         yield json.loads(json.dumps(outputs, default=str))
 
 
+def small_outputs(outputs: dict, truth_file: Path | None) -> dict:
+    """The outputs as a stack prints them once the documents leave the outputs: no
+    TESTENV_GROUND_TRUTH, TESTENV_TABLES counting each database's tables, and the env
+    file's TESTENV_GROUND_TRUTH_FILE when there is a local copy."""
+    truth = outputs["TESTENV_GROUND_TRUTH"]
+    small = {k: v for k, v in outputs.items() if k not in ("TESTENV_GROUND_TRUTH",)}
+    small["TESTENV_TABLES"] = {d["name"]: len(d["tables"]) for d in truth["databases"]}
+    if truth_file is not None:
+        truth_file.write_text(json.dumps(truth))
+        small["TESTENV_GROUND_TRUTH_FILE"] = str(truth_file)
+        small["TESTENV_GROUND_TRUTH_URI"] = "s3://no-such-bucket/ground-truth.json"
+    return small
+
+
 def write_outputs(directory: Path, outputs: dict[str, Any], name: str = "outputs.json") -> Path:
     path = directory / name
     path.write_text(json.dumps(outputs))

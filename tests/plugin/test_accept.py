@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
+from tests.plugin.conftest import small_outputs, write_outputs
 from tests.stack.program import ROOT
 
 STANDIN = '''\
@@ -218,6 +219,16 @@ def test_a_tool_that_agrees_passes(fake_pulumi, offline_outputs, tmp_path):
     assert assessments(offline_outputs["DATABASE_URL"]) == before + 1
     assert secret_of(offline_outputs) not in done.stdout + done.stderr
     assert not (tmp_path / "state" / "accept" / "dev-alice" / "outputs.json").exists()
+
+
+def test_small_outputs_are_read_as_well(fake_pulumi, offline_outputs, tmp_path, monkeypatch):
+    """Outputs without the ground truth document (it is read from the bucket) and with
+    TESTENV_TABLES as counts: the agreeing stand-in still passes."""
+    small = write_outputs(tmp_path, small_outputs(offline_outputs, None), "small.json")
+    monkeypatch.setenv("FAKE_OUTPUTS", str(small))
+    done = accept(tmp_path, str(standin(tmp_path, "agrees")), "dev-alice")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "5 of 5 tables as the ground truth states, 0 differences" in done.stdout
 
 
 def test_a_tool_that_differs_fails_with_every_difference(fake_pulumi, offline_outputs, tmp_path):

@@ -14,7 +14,7 @@ from fnmatch import fnmatch
 
 import pytest
 
-from tests.plugin.conftest import calls, write_outputs
+from tests.plugin.conftest import calls, small_outputs, write_outputs
 
 FIXTURES_TEST = """
 import psycopg
@@ -91,6 +91,17 @@ def test_testenv_environ_points_the_tools_own_clients_at_the_stack(
     monkeypatch.setenv("AWS_PROFILE", "someone-real")
     path = write_outputs(pytester.path, offline_outputs)
     run(pytester, ENVIRON_TEST, "--testenv-outputs", str(path)).assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("copy", [False, True], ids=["from the bucket", "from the local copy"])
+def test_small_outputs_take_the_tables_from_the_ground_truth(
+    pytester, offline_outputs, tmp_path, copy
+):
+    """Outputs without the document (TESTENV_TABLES as counts) give every fixture, the tables
+    from the ground truth in the bucket or in TESTENV_GROUND_TRUTH_FILE."""
+    outputs = small_outputs(offline_outputs, tmp_path / "truth.json" if copy else None)
+    path = write_outputs(pytester.path, outputs)
+    run(pytester, FIXTURES_TEST, "--testenv-outputs", str(path)).assert_outcomes(passed=1)
 
 
 TRUTH_TEST = """
@@ -182,14 +193,16 @@ def test_a_missing_outputs_file_names_the_option_and_the_fix(pytester, tmp_path)
 
 def _stale(outputs: dict, what: str) -> dict:
     stale = json.loads(json.dumps(outputs))
-    if what == "bucket":
-        stale["TESTENV_BUCKET"] = stale["TESTENV_BUCKET"] + "-gone"
+    if what == "bucket":  # the stack was removed: its outputs and their truth name it
+        stale["TESTENV_BUCKET"] = stale["TESTENV_GROUND_TRUTH"]["bucket"] = (
+            stale["TESTENV_BUCKET"] + "-gone"
+        )
     elif what == "database":
         stale["TESTENV_GLUE_DATABASES"] += ",plugin_gone"
         stale["TESTENV_TABLES"]["plugin_gone"] = {}
     else:
-        database = next(iter(stale["TESTENV_TABLES"]))
-        stale["TESTENV_TABLES"][database]["table_gone"] = {"format": "parquet"}
+        tables = stale["TESTENV_GROUND_TRUTH"]["databases"][0]["tables"]
+        tables.append({**tables[0], "name": "table_gone"})
     return stale
 
 

@@ -109,3 +109,31 @@ def test_an_offline_stack_is_known_by_its_passphrase_file(monkeypatch, tmp_path)
         "PULUMI_CONFIG_PASSPHRASE_FILE": str(tmp_path / "stacks" / "local.passphrase"),
     }
     assert offline_env("dev-alice") == {}
+
+
+def test_the_tables_come_from_the_ground_truth():
+    """with_truth: the ground truth's tables (facts and partition count), after the
+    databases the outputs name; TESTENV_TABLES as counts lists no table."""
+    counted = {**OUTPUTS, "TESTENV_TABLES": {"dev_alice_analytics": 1, "dev_alice_logs": 0}}
+    env = Testenv.from_outputs(counted, FILE)
+    assert env.tables == ()
+    truth = {
+        "databases": [
+            {
+                "name": "dev_alice_analytics",
+                "tables": [
+                    {
+                        "name": "sales_data",
+                        "format": "parquet",
+                        "location": "s3://b/s/",
+                        "rows": 10,
+                        "partitions": [{}, {}, {}],
+                    }
+                ],
+            },
+            {"name": "dev_alice_zoo", "tables": []},
+        ]
+    }
+    with_tables = env.with_truth(truth)
+    assert with_tables.tables == Testenv.from_outputs(OUTPUTS, FILE).tables
+    assert with_tables.databases == ("dev_alice_analytics", "dev_alice_logs", "dev_alice_zoo")
