@@ -2,10 +2,11 @@
 
 ``tests.support.postgres`` starts the session's PostgreSQL server,
 ``tests.support.moto_server`` the session's AWS emulator; ``--stack`` points
-the smoke suite at a deployed stack.
+the smoke suite at a deployed stack. ``pytester`` runs pytest inside a test (the
+plugin's tests, tests/plugin).
 """
 
-pytest_plugins = ["tests.support.postgres", "tests.support.moto_server"]
+pytest_plugins = ["tests.support.postgres", "tests.support.moto_server", "pytester"]
 
 
 def pytest_addoption(parser):

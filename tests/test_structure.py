@@ -15,13 +15,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS: tuple[tuple[str, ...], ...] = (
+    ("aws2openstack_testenv",),
     ("datagen", "migrations"),
     ("components",),
     ("families",),
     ("__main__", "scripts", "benchmarks"),
 )
-"""Bottom up: the generator and its table kinds; the Pulumi components and the stack's
-configuration; the families; the program and the tools that drive it."""
+"""Bottom up: the pytest plugin and scripts/accept's comparison, installed into other
+projects' environments and so importing nothing of the stack; the generator and its table
+kinds; the Pulumi components and the stack's configuration; the families; the program and
+the tools that drive it."""
 ROOMS = {room: floor for floor, rooms in enumerate(FLOORS) for room in rooms}
 
 

@@ -24,12 +24,10 @@ from typing import Any
 
 import pytest
 
-from tests.stack import aws_emulator
-from tests.stack.fake_docker import FakeDocker
-from tests.stack.program import ROOT, run_program
+from tests.stack.program import ROOT
+from tests.support.emulated import emulated_stack
 from tests.support.glue_reader import Endpoint
 from tests.support.moto_server import ACCESS_KEY, SECRET_KEY
-from tests.support.net import free_port
 
 MIGRATIONS_DIR = ROOT / "migrations"
 
@@ -90,40 +88,11 @@ def deployment(request, tmp_path_factory) -> Iterator[Deployment]:
 
 def _emulated(request, tmp_path_factory) -> Iterator[Deployment]:
     """The program's outputs, its AWS resources in moto, its schema in the test server."""
-    endpoint_url = request.getfixturevalue("moto_server")
-    server = request.getfixturevalue("postgres_server")
-    from components.local_database import psql_command
-    from components.schema_migration import SchemaMigrationProvider, migration_inputs
-
-    saved = {k: os.environ.get(k) for k in ("DOCKER_HOST", "TESTENV_CACHE_DIR")}
-    with FakeDocker() as docker:
-        os.environ["DOCKER_HOST"] = docker.host
-        os.environ["TESTENV_CACHE_DIR"] = str(tmp_path_factory.mktemp("smoke-cache"))
-        try:
-            run = run_program({"postgresPort": free_port()}, stack="smoke")
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
-    aws_emulator.apply(run, endpoint_url, run.outputs["AWS_REGION"])
-
-    database = server.create_database()
-    url = server.url(database)
-    scripts = request.getfixturevalue("migrations_dir")
-    created = SchemaMigrationProvider().create(migration_inputs(url, scripts))
-    outputs = dict(run.outputs)
-    outputs.update(
-        {
-            "DATABASE_URL": url,
-            "POSTGRES_PORT": server.port,
-            "POSTGRES_DB": database,
-            "SCHEMA_REVISION": created.outs["revision"],
-            "PSQL_COMMAND": psql_command(server.user, server.port, database),
-        }
-    )
-    try:
+    migrations = request.getfixturevalue("migrations_dir")
+    with emulated_stack(request, tmp_path_factory, stack="smoke", migrations=migrations) as (
+        outputs,
+        endpoint_url,
+    ):
         yield Deployment(
             outputs,
             Endpoint(
@@ -134,5 +103,3 @@ def _emulated(request, tmp_path_factory) -> Iterator[Deployment]:
             ),
             "the emulated stack 'smoke'",
         )
-    finally:
-        server.drop_database(database)
