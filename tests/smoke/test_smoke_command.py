@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 
+from tests.smoke.conftest import truth_object
 from tests.stack.program import ROOT
 from tests.support.moto_server import ACCESS_KEY, SECRET_KEY
 
@@ -69,10 +70,13 @@ def test_the_smoke_command_checks_a_stack_by_name(deployment, tmp_path):
 
 
 def test_the_smoke_command_fails_when_an_object_is_missing(deployment, tmp_path):
-    """The smoke command fails and names the key of an object missing from the bucket."""
-    outputs = json.loads(json.dumps(deployment.outputs))
-    table = outputs["TESTENV_GROUND_TRUTH"]["databases"][0]["tables"][0]
+    """The smoke command, given a local ground truth that names one object more than the
+    bucket holds, fails and names its key."""
+    truth = truth_object(deployment)
+    table = truth["databases"][0]["tables"][0]
     table["objects"].append({"key": table["objects"][0]["key"] + ".missing", "bytes": 1})
+    (tmp_path / "truth.json").write_text(json.dumps(truth))
+    outputs = {**deployment.outputs, "TESTENV_GROUND_TRUTH_FILE": str(tmp_path / "truth.json")}
     fake_pulumi(tmp_path, outputs)
     done = smoke(
         tmp_path,

@@ -52,6 +52,7 @@ def test_the_local_stack_applies_to_moto_and_reads_back(program_env, free_port, 
     project, aws = local_stack_config(free_port)
     run = run_program(project, stack="local", aws_config=aws)
     aws_emulator.apply(run, moto_endpoint.url, moto_endpoint.region)
-    for database, tables in run.outputs["TESTENV_TABLES"].items():
-        for name, table in tables.items():
-            assert read_table(moto_endpoint, database, name).data.num_rows == table["rows"]
+    for database in run.ground_truth["databases"]:
+        for table in database["tables"]:
+            read = read_table(moto_endpoint, database["name"], table["name"])
+            assert read.data.num_rows == table["rows"], table["name"]
