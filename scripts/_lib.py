@@ -150,7 +150,7 @@ def start(port: int, state: Path, timeout: float) -> str:
         "run",
         "--locked",
         "--extra",
-        "test",
+        "offline",
         "moto_server",
         "-H",
         HOST,
@@ -181,7 +181,7 @@ def start(port: int, state: Path, timeout: float) -> str:
             raise Failure(
                 f"the AWS emulator exited with status {process.returncode} before it answered "
                 f"({_tail(log)})",
-                f"read {log}; `uv sync --extra test` installs moto[server]",
+                f"read {log}; `uv sync --locked --inexact --extra offline` installs the emulator",
             )
         if probe(port) == "s3":
             say(f"the AWS emulator answers on {HOST}:{port} (pid {process.pid})")

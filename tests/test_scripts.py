@@ -374,7 +374,9 @@ def test_up_local_from_nothing_starts_the_emulator_and_a_second_up_reuses_it(san
 
 def test_up_local_works_in_a_fresh_copy_of_the_repository(sandbox):
     """In a copy of the tracked files with no .venv and no .cache, scripts/up local builds
-    the environment, starts the emulator from it and deploys (uv offline: from its cache)."""
+    the environment with the offline extra only (no engines), starts the emulator from it,
+    which serves the services the stack's provider calls, and deploys (uv offline: from its
+    cache)."""
     clone = sandbox.tmp / "clone"
     tracked = subprocess.run(
         ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
@@ -392,6 +394,10 @@ def test_up_local_works_in_a_fresh_copy_of_the_repository(sandbox):
         assert (clone / ".venv").is_dir() and sandbox.emulator_pid() is not None
         assert sandbox.calls()[-1] == "up --stack local --yes"
         assert "fake-local-bucket" in _buckets(sandbox.port)
+        installed = {p.name.split("-")[0].lower() for p in clone.glob(".venv/lib/*/site-*/*")}
+        assert "moto" in installed and "flask" in installed
+        assert not installed & {"pyspark", "duckdb", "datafusion", "pytest", "cfnlint"}
+        _serves_the_providers_services(sandbox.port)
         down = sandbox.run("down", "local", "--yes")
     finally:
         pid = sandbox.emulator_pid()
@@ -400,6 +406,24 @@ def test_up_local_works_in_a_fresh_copy_of_the_repository(sandbox):
         shutil.rmtree(clone / ".venv", ignore_errors=True)  # 700 MB that no one reads again
     assert down.returncode == 0, down.stderr
     assert "stopped the AWS emulator" in down.stderr and not _answers_s3(sandbox.port)
+
+
+def _serves_the_providers_services(port: int) -> None:
+    """S3, Glue, STS and IAM answer on the emulator (the stack's aws:endpoints)."""
+    import boto3
+
+    args = {
+        "endpoint_url": f"http://127.0.0.1:{port}",
+        "region_name": "eu-central-1",
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+    glue = boto3.client("glue", **args)
+    glue.create_database(DatabaseInput={"Name": "fresh_copy"})
+    assert glue.get_database(Name="fresh_copy")["Database"]["Name"] == "fresh_copy"
+    assert boto3.client("sts", **args).get_caller_identity()["Account"] == "123456789012"
+    assert boto3.client("iam", **args).list_roles()["Roles"] == []
+    assert boto3.client("s3", **args).list_buckets()["Buckets"]
 
 
 def test_restarted_emulator_is_reported_and_the_stack_refreshed_before_up(sandbox):
