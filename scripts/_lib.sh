@@ -1,6 +1,7 @@
-# Shared by the everyday scripts (up, down, status, psql, logs, check, clean): sourced,
-# never run. Sets ROOT, SCRIPT, STATE_DIR and EMULATOR_PORT, and after parse_stack_args:
-# stack, offline and args (what the command passes on).
+# Shared by the everyday scripts (up, down, status, env, psql, logs, check, clean):
+# sourced, never run. Sets ROOT, SCRIPT, CALLER_DIR (where the command was started),
+# STATE_DIR and EMULATOR_PORT, and after parse_stack_args: stack, offline and args (what
+# the command passes on).
 #
 # An offline stack is `local`, a stack named with --offline, or one scripts/up created
 # offline (its passphrase is in $STATE_DIR/stacks). Offline, every pulumi command runs
@@ -17,6 +18,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCRIPT="scripts/$(basename "$0")"
 export TESTENV_SCRIPT="$SCRIPT"
+CALLER_DIR="$PWD"
 cd "$ROOT"
 
 STATE_DIR="${TESTENV_STATE_DIR:-$ROOT/.cache}"
@@ -107,6 +109,17 @@ require_stack() {
     [ -n "$offline" ] && where="the offline backend $BACKEND_URL"
     with_stack_env pulumi stack select "$stack" >/dev/null 2>&1 \
         || fail "stack $stack does not exist in $where" "scripts/up $stack${offline:+ --offline}"
+}
+
+# --- objects the state lists and the bucket no longer holds --------------------------------
+
+# "GONE TOTAL BUCKET KEY" (KEY: the first object gone, "-" if none), or nothing when there
+# is nothing to compare: no object in the state, or the listing failed (it says why).
+# The bucket's lifecycle rule deletes every object lifecycleDays after its upload, while
+# Pulumi's state still lists them: `up` alone would report no changes.
+objects_gone() {
+    command -v uv >/dev/null 2>&1 || { say "uv is not installed: not looking for expired objects"; return 0; }
+    with_stack_env uv run --locked --quiet python "$ROOT/scripts/_state.py" missing --stack "$stack" || true
 }
 
 # --- the emulator -----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The everyday scripts (scripts/up, down, status, psql, logs, check, clean) drive the
+"""The everyday scripts (scripts/up, down, status, env, psql, logs, check, clean) drive the
 Pulumi and Docker CLIs in the documented order.
 
 ``pulumi``, ``docker`` and ``psql`` are stand-ins written here (they record their
@@ -12,6 +12,7 @@ import http.server
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -30,7 +31,7 @@ import pytest
 from tests.support.net import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ("up", "down", "status", "psql", "logs", "check", "clean")
+SCRIPTS = ("up", "down", "status", "env", "psql", "logs", "check", "clean")
 PASSWORD = "s3cr3t-Pa55word"
 
 # The stand-in Pulumi CLI: a small state file of stacks and config, a log of calls.
@@ -173,10 +174,13 @@ class Sandbox:
         (self.bin / name).write_text(text)
         (self.bin / name).chmod(0o755)
 
-    def run(self, script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+    def run(
+        self, script: str, *args: str, cwd: Path | None = None, **env: str
+    ) -> subprocess.CompletedProcess:
         base = {k: v for k, v in os.environ.items() if not k.startswith(("TESTENV_", "PULUMI_"))}
         return subprocess.run(
             [str(self.root / "scripts" / script), *args],
+            cwd=cwd,
             env={
                 **base,
                 "PATH": f"{self.bin}:{_uv_dir()}:{os.environ['PATH']}",
@@ -281,10 +285,29 @@ def test_new_stack_is_created_configured_from_test_and_deployed(sandbox):
 
 
 def test_existing_stack_is_only_deployed(sandbox):
-    """Logged in and given no stack, the existing dev-$USER stack is only selected and deployed."""
+    """Logged in and given no stack, the existing dev-$USER stack is selected, its state read
+    for objects to compare with the bucket, and deployed."""
     result = sandbox.run("up", FAKE_LOGGED_IN="1", FAKE_STACK_EXISTS="1")
     assert result.returncode == 0, result.stderr
-    assert sandbox.calls() == ["whoami", "stack select dev-alice", "up --stack dev-alice"]
+    assert sandbox.calls() == [
+        "whoami",
+        "stack select dev-alice",
+        "stack export --stack dev-alice",
+        "up --stack dev-alice",
+    ]
+    assert "scripts/up: pulumi up --stack dev-alice" in result.stderr
+    assert "next: scripts/env dev-alice" in result.stderr
+
+
+def test_failed_online_up_exits_1_with_the_reason_and_fix(sandbox):
+    """On your own login too, a failing pulumi up ends with one line: its reason and the fix."""
+    result = sandbox.run("up", "dev-bob", FAKE_LOGGED_IN="1", FAKE_UP_FAILS="1")
+    assert result.returncode == 1
+    assert "error: update failed" in result.stderr  # pulumi's own error, unfiltered
+    assert result.stderr.strip().splitlines()[-1] == (
+        "scripts/up: pulumi up of stack dev-bob failed (exit status 1); fix: read the error "
+        "above; scripts/check dev-bob runs the preflight checks alone"
+    )
 
 
 def test_backend_url_is_used_for_login(sandbox):
@@ -361,6 +384,7 @@ def test_up_local_from_nothing_starts_the_emulator_and_a_second_up_reuses_it(san
     assert sandbox.emulator_pid() == pid and _alive(pid)
     assert [c for c in sandbox.calls() if not c.startswith("config get")] == [
         "stack select local",
+        "stack export --stack local",
         "up --stack local --yes",
     ]
 
@@ -611,6 +635,229 @@ def test_logs_of_a_stack_without_database_says_why(sandbox):
     assert result.returncode == 1
     assert "has no POSTGRES_CONTAINER output" in result.stderr and "fix:" in result.stderr
     assert sandbox.records("docker") == []
+
+
+# --- env: the env file for the tool under test -----------------------------------------------
+
+TRUTH = {"format_version": 2, "stack": "dev-bob", "databases": [], "totals": {"files": 2}}
+OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
+
+
+def state_export(bucket: str, keys: list[str], truth: dict | None = TRUTH) -> dict:
+    """What `pulumi stack export` prints: the provider, one object per key, the ground truth."""
+    objects = [{"type": OBJECT, "inputs": {"bucket": bucket, "key": key}} for key in keys]
+    if truth is not None:
+        objects.append(
+            {
+                "type": OBJECT,
+                "inputs": {"bucket": bucket, "key": "_testenv/ground-truth.json"},
+                "outputs": {"key": "_testenv/ground-truth.json", "content": json.dumps(truth)},
+            }
+        )
+    provider = {"type": "pulumi:providers:aws", "inputs": {"region": "eu-central-1"}}
+    return {"version": 3, "deployment": {"resources": [provider, *objects]}}
+
+
+def sourced(env_file: Path, *names: str, **env: str) -> dict[str, str | None]:
+    """The variables a shell has after `source env_file` (started with ``env``)."""
+    show = "import json, os, sys; print(json.dumps({n: os.environ.get(n) for n in sys.argv[1:]}))"
+    script = f'source {env_file} && exec {sys.executable} -c {shlex.quote(show)} "$@"'
+    done = subprocess.run(
+        ["bash", "-c", script, "bash", *names],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], **env},
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def test_env_writes_an_env_file_that_works_when_sourced(sandbox):
+    """scripts/env dev-bob writes export lines with the secrets shown, mode 0600, the outputs
+    as JSON and the ground truth from the state next to it; sourced, every value arrives
+    intact (JSON, quotes, spaces), with the stack's AWS profile."""
+    outputs = {**OUTPUTS, "PSQL_COMMAND": "psql -h 127.0.0.1 -U testuser 'it''s' \"$HOME\""}
+    (sandbox.tmp / "outputs.json").write_text(json.dumps(outputs))
+    (sandbox.tmp / "export.json").write_text(json.dumps(state_export("b", ["a.parquet"])))
+    (sandbox.tmp / "pulumi-state.json").write_text(
+        json.dumps({"stacks": ["dev-bob"], "config": {"dev-bob": {"aws:profile": "team-dev"}}})
+    )
+    result = sandbox.run("env", "dev-bob", "--dir", str(sandbox.tmp / "envs"))
+    assert result.returncode == 0, result.stderr
+    env_file = sandbox.tmp / "envs" / "dev-bob.env"
+    assert result.stdout.strip() == f"source {env_file}"
+    for name in ("dev-bob.env", "dev-bob.outputs.json", "dev-bob.ground-truth.json"):
+        assert (sandbox.tmp / "envs" / name).stat().st_mode & 0o777 == 0o600, name
+    assert "stack output --stack dev-bob --json --show-secrets" in sandbox.calls()
+    lines = [line for line in env_file.read_text().splitlines() if not line.startswith("#")]
+    assert all(line.startswith("export ") for line in lines)
+    got = sourced(env_file, *outputs, "TESTENV_GROUND_TRUTH_FILE", "AWS_PROFILE")
+    assert got["DATABASE_URL"] == OUTPUTS["DATABASE_URL"]  # the secret, shown
+    assert got["PSQL_COMMAND"] == outputs["PSQL_COMMAND"]
+    assert json.loads(got["TESTENV_TABLES"]) == OUTPUTS["TESTENV_TABLES"]
+    assert got["AWS_PROFILE"] == "team-dev"
+    assert json.loads(Path(got["TESTENV_GROUND_TRUTH_FILE"]).read_text()) == TRUTH
+    written = json.loads((sandbox.tmp / "envs" / "dev-bob.outputs.json").read_text())
+    assert written == {**outputs, "TESTENV_GROUND_TRUTH_FILE": got["TESTENV_GROUND_TRUTH_FILE"]}
+    assert PASSWORD not in result.stderr
+
+
+def test_env_of_an_offline_stack_sends_every_client_to_the_emulator(sandbox):
+    """scripts/env local reads the offline backend; sourced in a shell with a real AWS
+    profile, its file unsets the profile and gives the fake keys and the emulator's
+    endpoint, so boto3 with no arguments lists the emulator's buckets."""
+    assert sandbox.run("up", "local", "--yes").returncode == 0
+    (sandbox.tmp / "export.json").write_text(json.dumps(state_export("fake-local-bucket", [])))
+    sandbox.forget()
+    result = sandbox.run("env", "local", "--dir", "envs", cwd=sandbox.tmp)  # relative: to cwd
+    assert result.returncode == 0, result.stderr
+    _assert_offline_env(sandbox, "local")
+    env_file = sandbox.tmp / "envs" / "local.env"
+    names = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE")
+    got = sourced(env_file, *names, AWS_PROFILE="real-account", AWS_SESSION_TOKEN="t")
+    assert got == {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{sandbox.port}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_PROFILE": None,
+    }
+    list_buckets = "import boto3; print(boto3.client('s3').list_buckets()['Buckets'])"
+    listing = subprocess.run(
+        ["bash", "-c", f"source {env_file} && {sys.executable} -c {shlex.quote(list_buckets)}"],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], "AWS_PROFILE": "real-account"},
+        check=True,
+    )
+    assert "fake-local-bucket" in listing.stdout
+
+
+def test_env_without_a_ground_truth_in_the_state_says_to_up(sandbox):
+    """A stack whose state holds no ground-truth object: exit 1, one line naming scripts/up."""
+    (sandbox.tmp / "export.json").write_text(json.dumps(state_export("b", [], truth=None)))
+    result = sandbox.run("env", "dev-bob", "--dir", str(sandbox.tmp), FAKE_STACK_EXISTS="1")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "scripts/env: the state of stack dev-bob holds no ground truth "
+        "(_testenv/ground-truth.json); fix: scripts/up dev-bob (a stack that was never "
+        "deployed has none)"
+    )
+
+
+# --- expired objects: the lifecycle rule against Pulumi's state ------------------------------
+
+
+def _s3(endpoint: str):
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="eu-central-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def _expired_stack(sandbox: Sandbox, endpoint: str, bucket: str) -> list[str]:
+    """A bucket in the emulator holding all but one object of the state: that one expired."""
+    s3 = _s3(endpoint)
+    keys = ["analytics/sales_data/year=2024/month=1/part-0.parquet", "logs/access_logs/a.csv"]
+    if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+        s3.create_bucket(
+            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
+        )
+    for key in [*keys, "_testenv/ground-truth.json"]:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"data")
+    s3.delete_object(Bucket=bucket, Key=keys[0])  # what the lifecycle rule does after 7 days
+    (sandbox.tmp / "export.json").write_text(json.dumps(state_export(bucket, keys)))
+    return keys
+
+
+def test_expired_objects_of_an_offline_stack_are_reported_and_restored(sandbox):
+    """An object the lifecycle rule deleted from the emulator's bucket: scripts/status and
+    scripts/env say so, scripts/up says so and runs pulumi refresh before up; once the
+    bucket holds every object again, up runs no refresh."""
+    assert sandbox.run("up", "local", "--yes").returncode == 0
+    keys = _expired_stack(sandbox, f"http://127.0.0.1:{sandbox.port}", "fake-local-bucket")
+    sandbox.forget()
+
+    status = sandbox.run("status", "local")
+    assert status.returncode == 0, status.stderr
+    assert (
+        f"objects    1 of 3 gone from s3://fake-local-bucket (first: {keys[0]}), expired by its "
+        "lifecycle rule; fix: scripts/up local restores them"
+    ) in status.stdout
+    env = sandbox.run("env", "local", "--dir", str(sandbox.tmp / "envs"))
+    assert env.returncode == 0, env.stderr
+    assert "warning: 1 of 3 objects are gone from s3://fake-local-bucket" in env.stderr
+
+    sandbox.forget()
+    up = sandbox.run("up", "local", "--yes")
+    assert up.returncode == 0, up.stderr
+    assert (
+        "1 of 3 objects of stack local are gone from s3://fake-local-bucket (first: "
+        f"{keys[0]}): the bucket's lifecycle rule expires objects"
+    ) in up.stderr
+    calls = sandbox.calls()
+    refresh = "refresh --stack local --yes --skip-preview"
+    assert calls.index(refresh) < calls.index("up --stack local --yes")
+    _assert_offline_env(sandbox, "local")
+
+    _s3(f"http://127.0.0.1:{sandbox.port}").put_object(
+        Bucket="fake-local-bucket", Key=keys[0], Body=b"data"
+    )  # what the up uploads again
+    sandbox.forget()
+    again = sandbox.run("up", "local", "--yes")
+    assert again.returncode == 0, again.stderr
+    assert refresh not in sandbox.calls() and "gone from" not in again.stderr
+    status = sandbox.run("status", "local")
+    assert "objects    all 3 of the state in s3://fake-local-bucket" in status.stdout
+
+
+def test_expired_objects_of_an_online_stack_are_restored_with_its_credentials(sandbox, moto_server):
+    """On your own login, scripts/up lists the bucket with your AWS settings (here pointed at
+    moto) and refreshes before up when an object expired."""
+    aws = {
+        "AWS_ENDPOINT_URL": moto_server,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    config = {"dev-bob": {"aws:endpoints[0].s3": moto_server}}  # where the stand-in up goes
+    (sandbox.tmp / "pulumi-state.json").write_text(json.dumps({"stacks": [], "config": config}))
+    _expired_stack(sandbox, moto_server, "aws2openstack-dev-bob-expiry-eu-central-1")
+    up = sandbox.run("up", "dev-bob", "--yes", FAKE_LOGGED_IN="1", FAKE_STACK_EXISTS="1", **aws)
+    assert up.returncode == 0, up.stderr
+    assert "1 of 3 objects of stack dev-bob are gone from s3://aws2openstack-dev-bob-exp" in (
+        up.stderr
+    )
+    assert sandbox.calls()[-2:] == [
+        "refresh --stack dev-bob --yes --skip-preview",
+        "up --stack dev-bob --yes",
+    ]
+
+
+def test_a_bucket_that_cannot_be_listed_does_not_stop_up(sandbox):
+    """Without credentials that can list the bucket, scripts/up says it could not look for
+    expired objects and goes on with pulumi up."""
+    (sandbox.tmp / "export.json").write_text(json.dumps(state_export("some-bucket", ["k"])))
+    result = sandbox.run(
+        "up",
+        "dev-bob",
+        FAKE_LOGGED_IN="1",
+        FAKE_STACK_EXISTS="1",
+        AWS_ACCESS_KEY_ID="",
+        AWS_SECRET_ACCESS_KEY="",
+        AWS_CONFIG_FILE=str(sandbox.tmp / "none"),
+        AWS_SHARED_CREDENTIALS_FILE=str(sandbox.tmp / "none"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "could not list s3://some-bucket to look for expired objects" in result.stderr
+    assert "Unable to locate credentials" in result.stderr
+    assert sandbox.calls()[-1] == "up --stack dev-bob" and "refresh" not in " ".join(
+        sandbox.calls()
+    )
 
 
 # --- check ----------------------------------------------------------------------------------
