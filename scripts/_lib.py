@@ -394,7 +394,7 @@ def check(stack: str, offline: bool, port: int) -> int:
 
     source = ROOT / f"Pulumi.{stack}.yaml"
     if not source.is_file():
-        source = ROOT / ("Pulumi.local.yaml" if offline else "Pulumi.test.yaml")
+        source = ROOT / ("scripts/offline.yaml" if offline else "Pulumi.test.yaml")
     raw = (yaml.safe_load(source.read_text()) or {}).get("config") or {}
     values = {
         key: value if isinstance(value, str) else json.dumps(value)

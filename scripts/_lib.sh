@@ -51,7 +51,7 @@ parse_stack_args() {
     if [ "${1:-}" = "--offline" ]; then offline=1; shift; fi
     if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then stack="$1"; named=1; shift; fi
     if [ "${1:-}" = "--offline" ]; then offline=1; shift; fi
-    # --offline alone names the offline stack of Pulumi.local.yaml.
+    # --offline alone names the offline stack `local`.
     if [ -n "$offline" ] && [ -z "$named" ]; then stack=local; fi
     args=("$@")
     [[ "$stack" =~ ^[A-Za-z0-9._-]+$ ]] \
@@ -136,7 +136,7 @@ emulator_instance() { "${LIB_PY[@]}" instance --port "$EMULATOR_PORT"; }
 # Where the emulator instance of the stack's last successful up is recorded.
 instance_record() { echo "$STACKS_DIR/$stack.emulator"; }
 
-# The stack's aws:endpoints must name the emulator's port (Pulumi.local.yaml says 5000).
+# The stack's aws:endpoints must name the emulator's port (scripts/offline.yaml says 5000).
 ensure_endpoints() {
     local want current service
     want="$(emulator_url)"

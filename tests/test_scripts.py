@@ -60,7 +60,13 @@ FAKE_PULUMI = textwrap.dedent(
     if cmd == "stack select":
         sys.exit(0 if words[2] in state["stacks"] or os.environ.get("FAKE_STACK_EXISTS") else 1)
     if cmd == "stack init":
-        state["stacks"].append(words[2]); save(); sys.exit(0)
+        state["stacks"].append(words[2]); save()
+        # What Pulumi does with a passphrase: the stack's salt goes into its config file.
+        if os.environ.get("FAKE_WRITES_STACK_FILE") and os.environ.get(
+                "PULUMI_CONFIG_PASSPHRASE_FILE"):
+            with open(f"Pulumi.{words[2]}.yaml", "a") as out:
+                out.write("encryptionsalt: v1:fake\\n")
+        sys.exit(0)
     if cmd == "config set":
         state["config"].setdefault(stack, {})[words[2]] = words[3]; save(); sys.exit(0)
     if cmd == "config get":
@@ -368,7 +374,7 @@ def test_up_local_from_nothing_starts_the_emulator_and_a_second_up_reuses_it(san
     calls = sandbox.calls()
     assert not any(c.startswith(("login", "whoami")) for c in calls)
     assert calls[:2] == ["stack select local", "stack init local"]
-    assert "configuration of Pulumi.local.yaml" in first.stderr
+    assert "configuration of scripts/offline.yaml" in first.stderr
     endpoint = f"http://127.0.0.1:{sandbox.port}"
     for service in ("s3", "glue", "sts", "iam"):
         assert f"config set --stack local --path aws:endpoints[0].{service} {endpoint}" in calls
@@ -400,7 +406,8 @@ def test_up_local_works_in_a_fresh_copy_of_the_repository(sandbox):
     """In a copy of the tracked files with no .venv and no .cache, scripts/up local builds
     the environment with the offline extra only (no engines), starts the emulator from it,
     which serves the services the stack's provider calls, and deploys (uv offline: from its
-    cache)."""
+    cache); the stack's salt lands in its own Pulumi.local.yaml, which git ignores, and no
+    tracked file changes."""
     clone = sandbox.tmp / "clone"
     tracked = subprocess.run(
         ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
@@ -410,14 +417,31 @@ def test_up_local_works_in_a_fresh_copy_of_the_repository(sandbox):
             (clone / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, clone / name)
     sandbox.root, sandbox.state = clone, clone / ".cache"
-    # The copy's own .cache, as a new user has it; no network for uv.
-    sandbox.env = {"TESTENV_STATE_DIR": "", "TESTENV_CACHE_DIR": "", "UV_OFFLINE": "1"}
+    # The copy's own .cache, as a new user has it; no network for uv; a stand-in pulumi
+    # that writes the stack's salt into Pulumi.local.yaml, as Pulumi does.
+    sandbox.env = {
+        "TESTENV_STATE_DIR": "",
+        "TESTENV_CACHE_DIR": "",
+        "UV_OFFLINE": "1",
+        "FAKE_WRITES_STACK_FILE": "1",
+    }
     try:
         first = sandbox.run("up", "local", "--yes")
         assert first.returncode == 0, first.stderr
         assert (clone / ".venv").is_dir() and sandbox.emulator_pid() is not None
         assert sandbox.calls()[-1] == "up --stack local --yes"
         assert "fake-local-bucket" in _buckets(sandbox.port)
+        # The salt went into the stack's own, untracked file; the config still came from the
+        # template, which stays as it is.
+        assert (clone / "Pulumi.local.yaml").read_text() == "encryptionsalt: v1:fake\n"
+        assert "config set --stack local aws2openstack-testenv:tlsOnlyPolicy false" in (
+            sandbox.calls()
+        )
+        for name in filter(None, (t.decode() for t in tracked)):
+            if (ROOT / name).is_file():
+                assert (clone / name).read_bytes() == (ROOT / name).read_bytes(), name
+        ignored = ["git", "check-ignore", "-q", "--no-index", "Pulumi.local.yaml"]
+        assert subprocess.run(ignored, cwd=ROOT).returncode == 0
         installed = {p.name.split("-")[0].lower() for p in clone.glob(".venv/lib/*/site-*/*")}
         assert "moto" in installed and "flask" in installed
         assert not installed & {"pyspark", "duckdb", "datafusion", "pytest", "cfnlint"}
@@ -485,7 +509,7 @@ def test_failed_up_exits_1_with_the_fix_and_is_still_refreshed_after_a_restart(s
 
 
 def test_two_offline_stacks_share_the_emulator_until_the_last_is_down(sandbox):
-    """--offline creates a stack with Pulumi.local.yaml's config; down of one offline stack
+    """--offline creates a stack with scripts/offline.yaml's config; down of one offline stack
     keeps the emulator while the other still has resources in it."""
     stack = "offline-scripts-test"
     assert not (ROOT / f"Pulumi.{stack}.yaml").exists()

@@ -1,4 +1,4 @@
-"""The offline stack (Pulumi.local.yaml): the AWS provider pointed at a local emulator."""
+"""The offline stack (scripts/offline.yaml): the AWS provider pointed at a local emulator."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from tests.support.glue_reader import read_table
 
 
 def local_stack_config(port: int | None = None) -> tuple[dict[str, str], dict[str, str]]:
-    """``Pulumi.local.yaml`` as (project config, aws config), values as Pulumi passes them."""
-    values = yaml.safe_load((ROOT / "Pulumi.local.yaml").read_text())["config"]
+    """``scripts/offline.yaml`` as (project config, aws config), values as Pulumi passes them."""
+    values = yaml.safe_load((ROOT / "scripts" / "offline.yaml").read_text())["config"]
     as_text = {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
     project = {k.split(":", 1)[1]: v for k, v in as_text.items() if k.startswith(f"{PROJECT}:")}
     aws = {k: v for k, v in as_text.items() if k.startswith("aws:")}
@@ -23,7 +23,7 @@ def local_stack_config(port: int | None = None) -> tuple[dict[str, str], dict[st
 
 
 def test_local_stack_points_one_endpoint_entry_at_the_emulator():
-    """Pulumi.local.yaml sends s3, glue, sts, iam to one endpoint, path-style, account from STS."""
+    """The template sends s3, glue, sts, iam to one endpoint, path-style, account from STS."""
     _, aws = local_stack_config()
     endpoints = json.loads(aws["aws:endpoints"])
     assert len(endpoints) == 1
