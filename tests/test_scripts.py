@@ -363,7 +363,8 @@ def _assert_offline_env(sandbox: Sandbox, stack: str) -> None:
 def test_up_local_from_nothing_starts_the_emulator_and_a_second_up_reuses_it(sandbox):
     """scripts/up local starts moto, uses a project-local backend and passphrase (no login),
     points the stack at the emulator's port and deploys; a second up reuses the emulator,
-    and scripts/down local destroys the stack and stops the emulator."""
+    and scripts/down local --rm destroys the stack, stops the emulator and removes the
+    stack's record and passphrase."""
     sandbox.env.update(PULUMI_CONFIG_PASSPHRASE="the-users-own", AWS_PROFILE="real-account")
     first = sandbox.run("up", "local", "--yes")
     assert first.returncode == 0, first.stderr
@@ -394,12 +395,13 @@ def test_up_local_from_nothing_starts_the_emulator_and_a_second_up_reuses_it(san
         "up --stack local --yes",
     ]
 
-    down = sandbox.run("down", "local", "--yes")
+    down = sandbox.run("down", "local", "--yes", "--rm")
     assert down.returncode == 0, down.stderr
-    assert sandbox.calls()[-1] == "destroy --stack local --yes"
+    assert sandbox.calls()[-2:] == ["destroy --stack local --yes", "stack rm local --yes"]
     assert f"stopped the AWS emulator (pid {pid})" in down.stderr
     assert not _alive(pid) and not _answers_s3(sandbox.port)
     assert sandbox.emulator_pid() is None
+    assert not (sandbox.state / "stacks" / "local.passphrase").exists()
 
 
 def test_up_local_works_in_a_fresh_copy_of_the_repository(sandbox):
