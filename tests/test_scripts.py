@@ -1015,6 +1015,33 @@ def test_clean_refuses_a_cache_dir_that_holds_other_files(sandbox):
     assert (cache / "thesis.tex").read_text() == "keep me"
 
 
+# --- test ------------------------------------------------------------------------------------
+
+
+def test_test_without_apt_get_says_what_to_install(tmp_path):
+    """On a machine without apt-get, scripts/test stops before anything runs and names what
+    to install: Java here (java is not on PATH), or first PostgreSQL where its server
+    binaries are not installed under /usr/lib/postgresql either."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname", "id", "ls"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "test")], env=env, capture_output=True, text=True
+    )
+    has_postgres = bool(list(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")))
+    what = (
+        "a Java 17 runtime (java)" if has_postgres else "the PostgreSQL 15 server binaries (pg_ctl)"
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"scripts/test: {what} is missing and this machine has no apt-get (scripts/test "
+        f"installs it on Debian and Ubuntu only); fix: install {what} yourself, then run "
+        "scripts/test again"
+    )
+
+
 # --- docs ------------------------------------------------------------------------------------
 
 
