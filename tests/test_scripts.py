@@ -1057,3 +1057,102 @@ def test_readme_lists_every_script_and_every_script_says_what_it_does():
     for name in commands:
         text = (ROOT / "scripts" / name).read_text()
         assert f"scripts/{name}" in text.split("\n\n")[0] or name == "test", name
+
+
+DOCS = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
+EXAMPLE_STACKS = ("dev_alice", "dev-alice", "test", "local", "smoke")
+NAME_PATTERNS = (
+    r"aws2openstack-[a-z0-9-]+-\d{12}-[a-z]{2}-[a-z]+-\d",  # buckets
+    r"aws2openstack-[a-z0-9-]+-(?:postgres|pgdata)\b",  # containers and volumes
+    r"\b[a-z][a-z0-9_]*_(?:analytics|logs|zoo|scale_\d\d)\b",  # Glue databases
+    r"\b[a-z][a-z0-9_]*_[a-z2-7]{16}\b",  # digested <env>s
+)
+
+
+def test_names_shown_in_the_docs_are_the_names_naming_gives():
+    """Every bucket, Glue database, container, volume and digested <env> that README and docs
+    show is what components/naming.py gives one of the example stacks (dev_alice, dev-alice,
+    test, local, smoke) in account 123456789012, eu-central-1."""
+    from components import naming
+    from datagen.catalog import TABLES, ZOO_TABLES
+    from datagen.kinds import ZOO_KINDS
+
+    roles = {spec.role for spec in (*TABLES, *ZOO_TABLES)} | {
+        f"scale_{n:02d}" for n in range(1, 21)
+    }
+    # Table and kind names may end like database roles (access_logs, regex_logs).
+    table_names = {spec.name for spec in (*TABLES, *ZOO_TABLES)} | set(ZOO_KINDS)
+    names: set[str] = set()
+    for stack in EXAMPLE_STACKS:
+        env = naming.env_name(stack)
+        names |= {env, naming.container_name(env), naming.volume_name(env)}
+        names.add(naming.bucket_name(env, "123456789012", "eu-central-1"))
+        names |= {naming.database_name(env, role) for role in roles}
+    shown = {
+        (doc.name, match.group(0))
+        for doc in DOCS
+        for pattern in NAME_PATTERNS
+        for match in re.finditer(pattern, doc.read_text())
+    }
+    assert {name for _, name in shown} & names  # the docs do show example names
+    assert (
+        sorted((doc, name) for doc, name in shown if name not in names and name not in table_names)
+        == []
+    )
+
+
+def _bash_blocks(text: str) -> str:
+    return "\n".join(re.findall(r"```bash\n(.*?)```", text, re.S))
+
+
+def test_docs_give_no_instruction_the_code_proves_wrong():
+    """No command block runs `pulumi config cp --stack test` (it needs a stack named test in
+    your backend), no doc promises an up "under a minute" (docs/performance.md's times are
+    estimates), and none reads the ground truth from an output or variable (it is a file
+    and an object)."""
+    for doc in DOCS:
+        text = doc.read_text()
+        assert "config cp --stack test" not in _bash_blocks(text), doc.name
+        assert "under a minute" not in text, doc.name
+        assert not re.search(r"TESTENV_GROUND_TRUTH\b", text), doc.name
+        assert "stack output --shell >" not in _bash_blocks(text), doc.name
+
+
+def test_the_readme_is_a_front_door_with_the_whole_loop():
+    """The README has at most 150 lines, both quick-start commands (up, env) on its first
+    screen, and one block that goes from up to the findings compared; every command it
+    names in scripts/ exists or is the acceptance command of the pytest plugin's work."""
+    text = (ROOT / "README.md").read_text()
+    lines = text.splitlines()
+    assert len(lines) <= 150
+    first_screen = "\n".join(lines[:30])
+    for command in ("scripts/up local --yes", "scripts/env local", "scripts/up dev_alice"):
+        assert command in first_screen, command
+    loop = next(b for b in re.findall(r"```bash\n(.*?)```", text, re.S) if "accept" in b)
+    for step in ("scripts/up", "scripts/env", "source .testenv/", "aws2openstack assess"):
+        assert step in loop, step
+    assert "scripts/accept" in loop and "--testenv-outputs" in loop
+    named = set(re.findall(r"scripts/([a-z]+)\b", text))
+    assert named <= {*SCRIPTS, "test", "accept"}, named
+
+
+def test_the_glossary_defines_the_words_the_docs_use():
+    """docs/glossary.md defines each term the README and docs rely on, one meaning each."""
+    glossary = (ROOT / "docs" / "glossary.md").read_text()
+    for term in (
+        "stack",
+        "`<env>`",
+        "profile",
+        "AWS\nprofile",
+        "family",
+        "emulator",
+        "moto",
+        "offline stack",
+        "`local`",
+        "ground truth",
+        "env file",
+        "label",
+        "expected finding",
+        "expired objects",
+    ):
+        assert f"**{term}**" in glossary, term
