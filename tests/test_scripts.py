@@ -59,6 +59,8 @@ FAKE_PULUMI = textwrap.dedent(
         sys.exit(0 if os.environ.get("FAKE_LOGGED_IN") else 1)
     if cmd == "stack select":
         sys.exit(0 if words[2] in state["stacks"] or os.environ.get("FAKE_STACK_EXISTS") else 1)
+    if cmd == "stack init" and os.environ.get("FAKE_INIT_FAILS"):
+        sys.exit("error: stack 'dev-bob' already exists in another project")
     if cmd == "stack init":
         state["stacks"].append(words[2]); save()
         # What Pulumi does with a passphrase: the stack's salt goes into its config file.
@@ -303,6 +305,19 @@ def test_existing_stack_is_only_deployed(sandbox):
     ]
     assert "scripts/up: pulumi up --stack dev-alice" in result.stderr
     assert "next: scripts/env dev-alice" in result.stderr
+
+
+def test_failed_stack_init_exits_1_with_the_reason_and_fix(sandbox):
+    """A pulumi stack init that fails ends scripts/up with its error, then one line: the
+    reason and the fix, and no up runs."""
+    result = sandbox.run("up", "dev-bob", FAKE_LOGGED_IN="1", FAKE_INIT_FAILS="1")
+    assert result.returncode == 1
+    assert "already exists in another project" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "scripts/up: pulumi stack init dev-bob failed; fix: read the error above; pulumi "
+        "stack ls lists the stacks of this backend"
+    )
+    assert not any(c.startswith("up") for c in sandbox.calls())
 
 
 def test_failed_online_up_exits_1_with_the_reason_and_fix(sandbox):
