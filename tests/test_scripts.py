@@ -1149,6 +1149,9 @@ def test_the_readme_is_a_front_door_with_the_whole_loop():
     assert "scripts/accept" in loop and "--testenv-outputs" in loop
     named = set(re.findall(r"scripts/([a-z]+)\b", text))
     assert named <= {*SCRIPTS, "test", "accept"}, named
+    from components.local_database import POSTGRES_IMAGE
+
+    assert f"docker image rm {POSTGRES_IMAGE}" in text  # the image down keeps
 
 
 def test_the_glossary_defines_the_words_the_docs_use():
