@@ -421,7 +421,7 @@ def load(
         reader.problems.append(
             f"{project}:tlsOnlyPolicy is false, but aws:endpoints do not all point at a local "
             f"emulator ({', '.join(LOCAL_HOSTS)}): the bucket would accept requests without "
-            "TLS. Only the offline emulator stack may turn the policy off. "
+            "TLS. Only an offline stack (its provider pointed at an emulator) may turn it off. "
             "Fix: pulumi config set tlsOnlyPolicy true"
         )
     zoo = reader.boolean("zoo")

@@ -18,7 +18,7 @@ class DataBucketArgs:
     kms_key_id: str | None = None
     """KMS key for default encryption (SSE-KMS); ``None`` means SSE-S3."""
     tls_only_policy: bool = True
-    """Attach the policy denying requests without TLS (off only for the offline emulator)."""
+    """Attach the policy denying requests without TLS (off only for an offline stack)."""
 
 
 def tls_only_policy(bucket_arn: str) -> str:

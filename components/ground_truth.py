@@ -5,9 +5,11 @@ One JSON document gathers the sections the stack's families give
 tables, formats, columns, partition keys and values, row counts, file counts and bytes,
 and the findings each table is expected to get (``components.findings``). This module
 knows none of the families: it merges their sections, adds the stack's facts and the
-totals. The document is a stack output (``TESTENV_GROUND_TRUTH``) and an object in the
-bucket (``GROUND_TRUTH_KEY``); it is derived from the table specs and the manifest only,
-so it is byte-identical from one ``pulumi up`` to the next.
+totals. The document is an object in the bucket (``GROUND_TRUTH_KEY``, the output
+``TESTENV_GROUND_TRUTH_URI``), never an output itself: on the large profile it is several
+hundred KB, too big for an environment variable. ``scripts/env`` writes it to a local file.
+It is derived from the table specs and the manifest only, so it is byte-identical from one
+``pulumi up`` to the next.
 """
 
 from __future__ import annotations

@@ -150,7 +150,7 @@ def start(port: int, state: Path, timeout: float) -> str:
         "run",
         "--locked",
         "--extra",
-        "test",
+        "offline",
         "moto_server",
         "-H",
         HOST,
@@ -181,7 +181,7 @@ def start(port: int, state: Path, timeout: float) -> str:
             raise Failure(
                 f"the AWS emulator exited with status {process.returncode} before it answered "
                 f"({_tail(log)})",
-                f"read {log}; `uv sync --extra test` installs moto[server]",
+                f"read {log}; `uv sync --locked --inexact --extra offline` installs the emulator",
             )
         if probe(port) == "s3":
             say(f"the AWS emulator answers on {HOST}:{port} (pid {process.pid})")
@@ -397,7 +397,7 @@ def check(stack: str, offline: bool, port: int, config_file: Path | None = None)
 
     source = config_file or ROOT / f"Pulumi.{stack}.yaml"
     if not config_file and not source.is_file():
-        source = ROOT / ("Pulumi.local.yaml" if offline else "Pulumi.test.yaml")
+        source = ROOT / ("scripts/offline.yaml" if offline else "Pulumi.test.yaml")
     raw = (yaml.safe_load(source.read_text()) or {}).get("config") or {}
     values = {
         key: value if isinstance(value, str) else json.dumps(value)

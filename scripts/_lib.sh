@@ -1,6 +1,7 @@
-# Shared by the everyday scripts (up, down, status, psql, logs, check, clean): sourced,
-# never run. Sets ROOT, CALLER_DIR, SCRIPT, STATE_DIR and EMULATOR_PORT, and after parse_stack_args:
-# stack, offline and args (what the command passes on).
+# Shared by the everyday scripts (up, down, status, env, psql, logs, check, clean):
+# sourced, never run. Sets ROOT, SCRIPT, CALLER_DIR (where the command was started),
+# STATE_DIR and EMULATOR_PORT, and after parse_stack_args: stack, offline and args (what
+# the command passes on).
 #
 # An offline stack is `local`, a stack named with --offline, or one scripts/up created
 # offline (its passphrase is in $STATE_DIR/stacks). Offline, every pulumi command runs
@@ -51,7 +52,7 @@ parse_stack_args() {
     if [ "${1:-}" = "--offline" ]; then offline=1; shift; fi
     if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then stack="$1"; named=1; shift; fi
     if [ "${1:-}" = "--offline" ]; then offline=1; shift; fi
-    # --offline alone names the offline stack of Pulumi.local.yaml.
+    # --offline alone names the offline stack `local`.
     if [ -n "$offline" ] && [ -z "$named" ]; then stack=local; fi
     args=("$@")
     [[ "$stack" =~ ^[A-Za-z0-9._-]+$ ]] \
@@ -111,6 +112,17 @@ require_stack() {
         || fail "stack $stack does not exist in $where" "scripts/up $stack${offline:+ --offline}"
 }
 
+# --- objects the state lists and the bucket no longer holds --------------------------------
+
+# "GONE TOTAL BUCKET KEY" (KEY: the first object gone, "-" if none), or nothing when there
+# is nothing to compare: no object in the state, or the listing failed (it says why).
+# The bucket's lifecycle rule deletes every object lifecycleDays after its upload, while
+# Pulumi's state still lists them: `up` alone would report no changes.
+objects_gone() {
+    command -v uv >/dev/null 2>&1 || { say "uv is not installed: not looking for expired objects"; return 0; }
+    with_stack_env uv run --locked --quiet python "$ROOT/scripts/_state.py" missing --stack "$stack" || true
+}
+
 # --- the emulator -----------------------------------------------------------------------
 
 # Starts the emulator unless one already answers; prints "started" or "reused".
@@ -125,7 +137,7 @@ emulator_instance() { "${LIB_PY[@]}" instance --port "$EMULATOR_PORT"; }
 # Where the emulator instance of the stack's last successful up is recorded.
 instance_record() { echo "$STACKS_DIR/$stack.emulator"; }
 
-# The stack's aws:endpoints must name the emulator's port (Pulumi.local.yaml says 5000).
+# The stack's aws:endpoints must name the emulator's port (scripts/offline.yaml says 5000).
 ensure_endpoints() {
     local want current service
     want="$(emulator_url)"

@@ -1,4 +1,4 @@
-"""The everyday scripts (scripts/up, down, status, psql, logs, check, clean) drive the
+"""The everyday scripts (scripts/up, down, status, env, psql, logs, check, clean) drive the
 Pulumi and Docker CLIs in the documented order.
 
 ``pulumi``, ``docker`` and ``psql`` are stand-ins written here (they record their
@@ -12,6 +12,7 @@ import http.server
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -32,7 +33,7 @@ import yaml
 from tests.support.net import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ("up", "down", "status", "psql", "logs", "check", "clean")
+SCRIPTS = ("up", "down", "status", "env", "psql", "logs", "check", "clean")
 PASSWORD = "s3cr3t-Pa55word"
 
 # The stand-in Pulumi CLI: a small state file of stacks and config, a log of calls.
@@ -60,8 +61,16 @@ FAKE_PULUMI = textwrap.dedent(
         sys.exit(0 if os.environ.get("FAKE_LOGGED_IN") else 1)
     if cmd == "stack select":
         sys.exit(0 if words[2] in state["stacks"] or os.environ.get("FAKE_STACK_EXISTS") else 1)
+    if cmd == "stack init" and os.environ.get("FAKE_INIT_FAILS"):
+        sys.exit("error: stack 'dev-bob' already exists in another project")
     if cmd == "stack init":
-        state["stacks"].append(words[2]); save(); sys.exit(0)
+        state["stacks"].append(words[2]); save()
+        # What Pulumi does with a passphrase: the stack's salt goes into its config file.
+        if os.environ.get("FAKE_WRITES_STACK_FILE") and os.environ.get(
+                "PULUMI_CONFIG_PASSPHRASE_FILE"):
+            with open(f"Pulumi.{words[2]}.yaml", "a") as out:
+                out.write("encryptionsalt: v1:fake\\n")
+        sys.exit(0)
     if cmd == "config set":
         state["config"].setdefault(stack, {})[words[2]] = words[3]; save(); sys.exit(0)
     if cmd == "config get":
@@ -175,14 +184,16 @@ class Sandbox:
         (self.bin / name).write_text(text)
         (self.bin / name).chmod(0o755)
 
-    def run(self, script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+    def run(
+        self, script: str, *args: str, cwd: Path | None = None, **env: str
+    ) -> subprocess.CompletedProcess:
         # Nothing of the caller's own stacks or AWS setup (an exported AWS_ENDPOINT_URL,
         # a profile) reaches the scripts: each test states what they get.
         inherited = ("TESTENV_", "PULUMI_", "AWS_")
         base = {k: v for k, v in os.environ.items() if not k.startswith(inherited)}
         return subprocess.run(
             [str(self.root / "scripts" / script), *args],
-            cwd=self.tmp,
+            cwd=cwd or self.tmp,
             env={
                 **base,
                 "PATH": f"{self.bin}:{_uv_dir()}:{os.environ['PATH']}",
@@ -287,10 +298,42 @@ def test_new_stack_is_created_configured_from_test_and_deployed(sandbox):
 
 
 def test_existing_stack_is_only_deployed(sandbox):
-    """Logged in and given no stack, the existing dev-$USER stack is only selected and deployed."""
+    """Logged in and given no stack, the existing dev-$USER stack is selected, its state read
+    for objects to compare with the bucket, and deployed."""
     result = sandbox.run("up", FAKE_LOGGED_IN="1", FAKE_STACK_EXISTS="1")
     assert result.returncode == 0, result.stderr
-    assert sandbox.calls() == ["whoami", "stack select dev-alice", "up --stack dev-alice"]
+    assert sandbox.calls() == [
+        "whoami",
+        "stack select dev-alice",
+        "stack export --stack dev-alice",
+        "up --stack dev-alice",
+    ]
+    assert "scripts/up: pulumi up --stack dev-alice" in result.stderr
+    assert "next: scripts/env dev-alice" in result.stderr
+
+
+def test_failed_stack_init_exits_1_with_the_reason_and_fix(sandbox):
+    """A pulumi stack init that fails ends scripts/up with its error, then one line: the
+    reason and the fix, and no up runs."""
+    result = sandbox.run("up", "dev-bob", FAKE_LOGGED_IN="1", FAKE_INIT_FAILS="1")
+    assert result.returncode == 1
+    assert "already exists in another project" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "scripts/up: pulumi stack init dev-bob failed; fix: read the error above; pulumi "
+        "stack ls lists the stacks of this backend"
+    )
+    assert not any(c.startswith("up") for c in sandbox.calls())
+
+
+def test_failed_online_up_exits_1_with_the_reason_and_fix(sandbox):
+    """On your own login too, a failing pulumi up ends with one line: its reason and the fix."""
+    result = sandbox.run("up", "dev-bob", FAKE_LOGGED_IN="1", FAKE_UP_FAILS="1")
+    assert result.returncode == 1
+    assert "error: update failed" in result.stderr  # pulumi's own error, unfiltered
+    assert result.stderr.strip().splitlines()[-1] == (
+        "scripts/up: pulumi up of stack dev-bob failed (exit status 1); fix: read the error "
+        "above; scripts/check dev-bob runs the preflight checks alone"
+    )
 
 
 def test_backend_url_is_used_for_login(sandbox):
@@ -340,7 +383,8 @@ def _assert_offline_env(sandbox: Sandbox, stack: str) -> None:
 def test_up_local_from_nothing_starts_the_emulator_and_a_second_up_reuses_it(sandbox):
     """scripts/up local starts moto, uses a project-local backend and passphrase (no login),
     points the stack at the emulator's port and deploys; a second up reuses the emulator,
-    and scripts/down local destroys the stack and stops the emulator."""
+    and scripts/down local --rm destroys the stack, stops the emulator and removes the
+    stack's record and passphrase."""
     sandbox.env.update(PULUMI_CONFIG_PASSPHRASE="the-users-own", AWS_PROFILE="real-account")
     first = sandbox.run("up", "local", "--yes")
     assert first.returncode == 0, first.stderr
@@ -351,7 +395,7 @@ def test_up_local_from_nothing_starts_the_emulator_and_a_second_up_reuses_it(san
     calls = sandbox.calls()
     assert not any(c.startswith(("login", "whoami")) for c in calls)
     assert calls[:2] == ["stack select local", "stack init local"]
-    assert "configuration of Pulumi.local.yaml" in first.stderr
+    assert "configuration of scripts/offline.yaml" in first.stderr
     endpoint = f"http://127.0.0.1:{sandbox.port}"
     for service in ("s3", "glue", "sts", "iam"):
         assert f"config set --stack local --path aws:endpoints[0].{service} {endpoint}" in calls
@@ -367,20 +411,25 @@ def test_up_local_from_nothing_starts_the_emulator_and_a_second_up_reuses_it(san
     assert sandbox.emulator_pid() == pid and _alive(pid)
     assert [c for c in sandbox.calls() if not c.startswith("config get")] == [
         "stack select local",
+        "stack export --stack local",
         "up --stack local --yes",
     ]
 
-    down = sandbox.run("down", "local", "--yes")
+    down = sandbox.run("down", "local", "--yes", "--rm")
     assert down.returncode == 0, down.stderr
-    assert sandbox.calls()[-1] == "destroy --stack local --yes"
+    assert sandbox.calls()[-2:] == ["destroy --stack local --yes", "stack rm local --yes"]
     assert f"stopped the AWS emulator (pid {pid})" in down.stderr
     assert not _alive(pid) and not _answers_s3(sandbox.port)
     assert sandbox.emulator_pid() is None
+    assert not (sandbox.state / "stacks" / "local.passphrase").exists()
 
 
 def test_up_local_works_in_a_fresh_copy_of_the_repository(sandbox):
     """In a copy of the tracked files with no .venv and no .cache, scripts/up local builds
-    the environment, starts the emulator from it and deploys (uv offline: from its cache)."""
+    the environment with the offline extra only (no engines), starts the emulator from it,
+    which serves the services the stack's provider calls, and deploys (uv offline: from its
+    cache); the stack's salt lands in its own Pulumi.local.yaml, which git ignores, and no
+    tracked file changes."""
     clone = sandbox.tmp / "clone"
     tracked = subprocess.run(
         ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
@@ -390,14 +439,35 @@ def test_up_local_works_in_a_fresh_copy_of_the_repository(sandbox):
             (clone / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, clone / name)
     sandbox.root, sandbox.state = clone, clone / ".cache"
-    # The copy's own .cache, as a new user has it; no network for uv.
-    sandbox.env = {"TESTENV_STATE_DIR": "", "TESTENV_CACHE_DIR": "", "UV_OFFLINE": "1"}
+    # The copy's own .cache, as a new user has it; no network for uv; a stand-in pulumi
+    # that writes the stack's salt into Pulumi.local.yaml, as Pulumi does.
+    sandbox.env = {
+        "TESTENV_STATE_DIR": "",
+        "TESTENV_CACHE_DIR": "",
+        "UV_OFFLINE": "1",
+        "FAKE_WRITES_STACK_FILE": "1",
+    }
     try:
         first = sandbox.run("up", "local", "--yes")
         assert first.returncode == 0, first.stderr
         assert (clone / ".venv").is_dir() and sandbox.emulator_pid() is not None
         assert sandbox.calls()[-1] == "up --stack local --yes"
         assert "fake-local-bucket" in _buckets(sandbox.port)
+        # The salt went into the stack's own, untracked file; the config still came from the
+        # template, which stays as it is.
+        assert (clone / "Pulumi.local.yaml").read_text() == "encryptionsalt: v1:fake\n"
+        assert "config set --stack local aws2openstack-testenv:tlsOnlyPolicy false" in (
+            sandbox.calls()
+        )
+        for name in filter(None, (t.decode() for t in tracked)):
+            if (ROOT / name).is_file():
+                assert (clone / name).read_bytes() == (ROOT / name).read_bytes(), name
+        ignored = ["git", "check-ignore", "-q", "--no-index", "Pulumi.local.yaml"]
+        assert subprocess.run(ignored, cwd=ROOT).returncode == 0
+        installed = {p.name.split("-")[0].lower() for p in clone.glob(".venv/lib/*/site-*/*")}
+        assert "moto" in installed and "flask" in installed
+        assert not installed & {"pyspark", "duckdb", "datafusion", "pytest", "cfnlint"}
+        _serves_the_providers_services(sandbox.port)
         down = sandbox.run("down", "local", "--yes")
     finally:
         pid = sandbox.emulator_pid()
@@ -406,6 +476,24 @@ def test_up_local_works_in_a_fresh_copy_of_the_repository(sandbox):
         shutil.rmtree(clone / ".venv", ignore_errors=True)  # 700 MB that no one reads again
     assert down.returncode == 0, down.stderr
     assert "stopped the AWS emulator" in down.stderr and not _answers_s3(sandbox.port)
+
+
+def _serves_the_providers_services(port: int) -> None:
+    """S3, Glue, STS and IAM answer on the emulator (the stack's aws:endpoints)."""
+    import boto3
+
+    args = {
+        "endpoint_url": f"http://127.0.0.1:{port}",
+        "region_name": "eu-central-1",
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+    glue = boto3.client("glue", **args)
+    glue.create_database(DatabaseInput={"Name": "fresh_copy"})
+    assert glue.get_database(Name="fresh_copy")["Database"]["Name"] == "fresh_copy"
+    assert boto3.client("sts", **args).get_caller_identity()["Account"] == "123456789012"
+    assert boto3.client("iam", **args).list_roles()["Roles"] == []
+    assert boto3.client("s3", **args).list_buckets()["Buckets"]
 
 
 def test_restarted_emulator_is_reported_and_the_stack_refreshed_before_up(sandbox):
@@ -443,7 +531,7 @@ def test_failed_up_exits_1_with_the_fix_and_is_still_refreshed_after_a_restart(s
 
 
 def test_two_offline_stacks_share_the_emulator_until_the_last_is_down(sandbox):
-    """--offline creates a stack with Pulumi.local.yaml's config; down of one offline stack
+    """--offline creates a stack with scripts/offline.yaml's config; down of one offline stack
     keeps the emulator while the other still has resources in it."""
     stack = "offline-scripts-test"
     assert not (ROOT / f"Pulumi.{stack}.yaml").exists()
@@ -593,6 +681,229 @@ def test_logs_of_a_stack_without_database_says_why(sandbox):
     assert result.returncode == 1
     assert "has no POSTGRES_CONTAINER output" in result.stderr and "fix:" in result.stderr
     assert sandbox.records("docker") == []
+
+
+# --- env: the env file for the tool under test -----------------------------------------------
+
+TRUTH = {"format_version": 2, "stack": "dev-bob", "databases": [], "totals": {"files": 2}}
+OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
+
+
+def state_export(bucket: str, keys: list[str], truth: dict | None = TRUTH) -> dict:
+    """What `pulumi stack export` prints: the provider, one object per key, the ground truth."""
+    objects = [{"type": OBJECT, "inputs": {"bucket": bucket, "key": key}} for key in keys]
+    if truth is not None:
+        objects.append(
+            {
+                "type": OBJECT,
+                "inputs": {"bucket": bucket, "key": "_testenv/ground-truth.json"},
+                "outputs": {"key": "_testenv/ground-truth.json", "content": json.dumps(truth)},
+            }
+        )
+    provider = {"type": "pulumi:providers:aws", "inputs": {"region": "eu-central-1"}}
+    return {"version": 3, "deployment": {"resources": [provider, *objects]}}
+
+
+def sourced(env_file: Path, *names: str, **env: str) -> dict[str, str | None]:
+    """The variables a shell has after `source env_file` (started with ``env``)."""
+    show = "import json, os, sys; print(json.dumps({n: os.environ.get(n) for n in sys.argv[1:]}))"
+    script = f'source {env_file} && exec {sys.executable} -c {shlex.quote(show)} "$@"'
+    done = subprocess.run(
+        ["bash", "-c", script, "bash", *names],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], **env},
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def test_env_writes_an_env_file_that_works_when_sourced(sandbox):
+    """scripts/env dev-bob writes export lines with the secrets shown, mode 0600, the outputs
+    as JSON and the ground truth from the state next to it; sourced, every value arrives
+    intact (JSON, quotes, spaces), with the stack's AWS profile."""
+    outputs = {**OUTPUTS, "PSQL_COMMAND": "psql -h 127.0.0.1 -U testuser 'it''s' \"$HOME\""}
+    (sandbox.tmp / "outputs.json").write_text(json.dumps(outputs))
+    (sandbox.tmp / "export.json").write_text(json.dumps(state_export("b", ["a.parquet"])))
+    (sandbox.tmp / "pulumi-state.json").write_text(
+        json.dumps({"stacks": ["dev-bob"], "config": {"dev-bob": {"aws:profile": "team-dev"}}})
+    )
+    result = sandbox.run("env", "dev-bob", "--dir", str(sandbox.tmp / "envs"))
+    assert result.returncode == 0, result.stderr
+    env_file = sandbox.tmp / "envs" / "dev-bob.env"
+    assert result.stdout.strip() == f"source {env_file}"
+    for name in ("dev-bob.env", "dev-bob.outputs.json", "dev-bob.ground-truth.json"):
+        assert (sandbox.tmp / "envs" / name).stat().st_mode & 0o777 == 0o600, name
+    assert "stack output --stack dev-bob --json --show-secrets" in sandbox.calls()
+    lines = [line for line in env_file.read_text().splitlines() if not line.startswith("#")]
+    assert all(line.startswith("export ") for line in lines)
+    got = sourced(env_file, *outputs, "TESTENV_GROUND_TRUTH_FILE", "AWS_PROFILE")
+    assert got["DATABASE_URL"] == OUTPUTS["DATABASE_URL"]  # the secret, shown
+    assert got["PSQL_COMMAND"] == outputs["PSQL_COMMAND"]
+    assert json.loads(got["TESTENV_TABLES"]) == OUTPUTS["TESTENV_TABLES"]
+    assert got["AWS_PROFILE"] == "team-dev"
+    assert json.loads(Path(got["TESTENV_GROUND_TRUTH_FILE"]).read_text()) == TRUTH
+    written = json.loads((sandbox.tmp / "envs" / "dev-bob.outputs.json").read_text())
+    assert written == {**outputs, "TESTENV_GROUND_TRUTH_FILE": got["TESTENV_GROUND_TRUTH_FILE"]}
+    assert PASSWORD not in result.stderr
+
+
+def test_env_of_an_offline_stack_sends_every_client_to_the_emulator(sandbox):
+    """scripts/env local reads the offline backend; sourced in a shell with a real AWS
+    profile, its file unsets the profile and gives the fake keys and the emulator's
+    endpoint, so boto3 with no arguments lists the emulator's buckets."""
+    assert sandbox.run("up", "local", "--yes").returncode == 0
+    (sandbox.tmp / "export.json").write_text(json.dumps(state_export("fake-local-bucket", [])))
+    sandbox.forget()
+    result = sandbox.run("env", "local", "--dir", "envs", cwd=sandbox.tmp)  # relative: to cwd
+    assert result.returncode == 0, result.stderr
+    _assert_offline_env(sandbox, "local")
+    env_file = sandbox.tmp / "envs" / "local.env"
+    names = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE")
+    got = sourced(env_file, *names, AWS_PROFILE="real-account", AWS_SESSION_TOKEN="t")
+    assert got == {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{sandbox.port}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_PROFILE": None,
+    }
+    list_buckets = "import boto3; print(boto3.client('s3').list_buckets()['Buckets'])"
+    listing = subprocess.run(
+        ["bash", "-c", f"source {env_file} && {sys.executable} -c {shlex.quote(list_buckets)}"],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], "AWS_PROFILE": "real-account"},
+        check=True,
+    )
+    assert "fake-local-bucket" in listing.stdout
+
+
+def test_env_without_a_ground_truth_in_the_state_says_to_up(sandbox):
+    """A stack whose state holds no ground-truth object: exit 1, one line naming scripts/up."""
+    (sandbox.tmp / "export.json").write_text(json.dumps(state_export("b", [], truth=None)))
+    result = sandbox.run("env", "dev-bob", "--dir", str(sandbox.tmp), FAKE_STACK_EXISTS="1")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "scripts/env: the state of stack dev-bob holds no ground truth "
+        "(_testenv/ground-truth.json); fix: scripts/up dev-bob (a stack that was never "
+        "deployed has none)"
+    )
+
+
+# --- expired objects: the lifecycle rule against Pulumi's state ------------------------------
+
+
+def _s3(endpoint: str):
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="eu-central-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def _expired_stack(sandbox: Sandbox, endpoint: str, bucket: str) -> list[str]:
+    """A bucket in the emulator holding all but one object of the state: that one expired."""
+    s3 = _s3(endpoint)
+    keys = ["analytics/sales_data/year=2024/month=1/part-0.parquet", "logs/access_logs/a.csv"]
+    if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+        s3.create_bucket(
+            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
+        )
+    for key in [*keys, "_testenv/ground-truth.json"]:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"data")
+    s3.delete_object(Bucket=bucket, Key=keys[0])  # what the lifecycle rule does after 7 days
+    (sandbox.tmp / "export.json").write_text(json.dumps(state_export(bucket, keys)))
+    return keys
+
+
+def test_expired_objects_of_an_offline_stack_are_reported_and_restored(sandbox):
+    """An object the lifecycle rule deleted from the emulator's bucket: scripts/status and
+    scripts/env say so, scripts/up says so and runs pulumi refresh before up; once the
+    bucket holds every object again, up runs no refresh."""
+    assert sandbox.run("up", "local", "--yes").returncode == 0
+    keys = _expired_stack(sandbox, f"http://127.0.0.1:{sandbox.port}", "fake-local-bucket")
+    sandbox.forget()
+
+    status = sandbox.run("status", "local")
+    assert status.returncode == 0, status.stderr
+    assert (
+        f"objects    1 of 3 gone from s3://fake-local-bucket (first: {keys[0]}), expired by its "
+        "lifecycle rule; fix: scripts/up local restores them"
+    ) in status.stdout
+    env = sandbox.run("env", "local", "--dir", str(sandbox.tmp / "envs"))
+    assert env.returncode == 0, env.stderr
+    assert "warning: 1 of 3 objects are gone from s3://fake-local-bucket" in env.stderr
+
+    sandbox.forget()
+    up = sandbox.run("up", "local", "--yes")
+    assert up.returncode == 0, up.stderr
+    assert (
+        "1 of 3 objects of stack local are gone from s3://fake-local-bucket (first: "
+        f"{keys[0]}): the bucket's lifecycle rule expires objects"
+    ) in up.stderr
+    calls = sandbox.calls()
+    refresh = "refresh --stack local --yes --skip-preview"
+    assert calls.index(refresh) < calls.index("up --stack local --yes")
+    _assert_offline_env(sandbox, "local")
+
+    _s3(f"http://127.0.0.1:{sandbox.port}").put_object(
+        Bucket="fake-local-bucket", Key=keys[0], Body=b"data"
+    )  # what the up uploads again
+    sandbox.forget()
+    again = sandbox.run("up", "local", "--yes")
+    assert again.returncode == 0, again.stderr
+    assert refresh not in sandbox.calls() and "gone from" not in again.stderr
+    status = sandbox.run("status", "local")
+    assert "objects    all 3 of the state in s3://fake-local-bucket" in status.stdout
+
+
+def test_expired_objects_of_an_online_stack_are_restored_with_its_credentials(sandbox, moto_server):
+    """On your own login, scripts/up lists the bucket with your AWS settings (here pointed at
+    moto) and refreshes before up when an object expired."""
+    aws = {
+        "AWS_ENDPOINT_URL": moto_server,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    config = {"dev-bob": {"aws:endpoints[0].s3": moto_server}}  # where the stand-in up goes
+    (sandbox.tmp / "pulumi-state.json").write_text(json.dumps({"stacks": [], "config": config}))
+    _expired_stack(sandbox, moto_server, "aws2openstack-dev-bob-expiry-eu-central-1")
+    up = sandbox.run("up", "dev-bob", "--yes", FAKE_LOGGED_IN="1", FAKE_STACK_EXISTS="1", **aws)
+    assert up.returncode == 0, up.stderr
+    assert "1 of 3 objects of stack dev-bob are gone from s3://aws2openstack-dev-bob-exp" in (
+        up.stderr
+    )
+    assert sandbox.calls()[-2:] == [
+        "refresh --stack dev-bob --yes --skip-preview",
+        "up --stack dev-bob --yes",
+    ]
+
+
+def test_a_bucket_that_cannot_be_listed_does_not_stop_up(sandbox):
+    """Without credentials that can list the bucket, scripts/up says it could not look for
+    expired objects and goes on with pulumi up."""
+    (sandbox.tmp / "export.json").write_text(json.dumps(state_export("some-bucket", ["k"])))
+    result = sandbox.run(
+        "up",
+        "dev-bob",
+        FAKE_LOGGED_IN="1",
+        FAKE_STACK_EXISTS="1",
+        AWS_ACCESS_KEY_ID="",
+        AWS_SECRET_ACCESS_KEY="",
+        AWS_CONFIG_FILE=str(sandbox.tmp / "none"),
+        AWS_SHARED_CREDENTIALS_FILE=str(sandbox.tmp / "none"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "could not list s3://some-bucket to look for expired objects" in result.stderr
+    assert "Unable to locate credentials" in result.stderr
+    assert sandbox.calls()[-1] == "up --stack dev-bob" and "refresh" not in " ".join(
+        sandbox.calls()
+    )
 
 
 # --- check ----------------------------------------------------------------------------------
@@ -759,6 +1070,33 @@ def test_clean_refuses_a_cache_dir_that_holds_other_files(sandbox):
     assert (cache / "thesis.tex").read_text() == "keep me"
 
 
+# --- test ------------------------------------------------------------------------------------
+
+
+def test_test_without_apt_get_says_what_to_install(tmp_path):
+    """On a machine without apt-get, scripts/test stops before anything runs and names what
+    to install: Java here (java is not on PATH), or first PostgreSQL where its server
+    binaries are not installed under /usr/lib/postgresql either."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname", "id", "ls"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "test")], env=env, capture_output=True, text=True
+    )
+    has_postgres = bool(list(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")))
+    what = (
+        "a Java 17 runtime (java)" if has_postgres else "the PostgreSQL 15 server binaries (pg_ctl)"
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"scripts/test: {what} is missing and this machine has no apt-get (scripts/test "
+        f"installs it on Debian and Ubuntu only); fix: install {what} yourself, then run "
+        "scripts/test again"
+    )
+
+
 # --- docs ------------------------------------------------------------------------------------
 
 
@@ -775,3 +1113,105 @@ def test_readme_lists_every_script_and_every_script_says_what_it_does():
     for name in commands:
         text = (ROOT / "scripts" / name).read_text()
         assert f"scripts/{name}" in text.split("\n\n")[0] or name == "test", name
+
+
+DOCS = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
+EXAMPLE_STACKS = ("dev_alice", "dev-alice", "test", "local", "smoke")
+NAME_PATTERNS = (
+    r"aws2openstack-[a-z0-9-]+-\d{12}-[a-z]{2}-[a-z]+-\d",  # buckets
+    r"aws2openstack-[a-z0-9-]+-(?:postgres|pgdata)\b",  # containers and volumes
+    r"\b[a-z][a-z0-9_]*_(?:analytics|logs|zoo|scale_\d\d)\b",  # Glue databases
+    r"\b[a-z][a-z0-9_]*_[a-z2-7]{16}\b",  # digested <env>s
+)
+
+
+def test_names_shown_in_the_docs_are_the_names_naming_gives():
+    """Every bucket, Glue database, container, volume and digested <env> that README and docs
+    show is what components/naming.py gives one of the example stacks (dev_alice, dev-alice,
+    test, local, smoke) in account 123456789012, eu-central-1."""
+    from components import naming
+    from datagen.catalog import TABLES, ZOO_TABLES
+    from datagen.kinds import ZOO_KINDS
+
+    roles = {spec.role for spec in (*TABLES, *ZOO_TABLES)} | {
+        f"scale_{n:02d}" for n in range(1, 21)
+    }
+    # Table and kind names may end like database roles (access_logs, regex_logs).
+    table_names = {spec.name for spec in (*TABLES, *ZOO_TABLES)} | set(ZOO_KINDS)
+    names: set[str] = set()
+    for stack in EXAMPLE_STACKS:
+        env = naming.env_name(stack)
+        names |= {env, naming.container_name(env), naming.volume_name(env)}
+        names.add(naming.bucket_name(env, "123456789012", "eu-central-1"))
+        names |= {naming.database_name(env, role) for role in roles}
+    shown = {
+        (doc.name, match.group(0))
+        for doc in DOCS
+        for pattern in NAME_PATTERNS
+        for match in re.finditer(pattern, doc.read_text())
+    }
+    assert {name for _, name in shown} & names  # the docs do show example names
+    assert (
+        sorted((doc, name) for doc, name in shown if name not in names and name not in table_names)
+        == []
+    )
+
+
+def _bash_blocks(text: str) -> str:
+    return "\n".join(re.findall(r"```bash\n(.*?)```", text, re.S))
+
+
+def test_docs_give_no_instruction_the_code_proves_wrong():
+    """No command block runs `pulumi config cp --stack test` (it needs a stack named test in
+    your backend), no doc promises an up "under a minute" (docs/performance.md's times are
+    estimates), and none reads the ground truth from an output or variable (it is a file
+    and an object)."""
+    for doc in DOCS:
+        text = doc.read_text()
+        assert "config cp --stack test" not in _bash_blocks(text), doc.name
+        assert "under a minute" not in text, doc.name
+        assert not re.search(r"TESTENV_GROUND_TRUTH\b", text), doc.name
+        assert "stack output --shell >" not in _bash_blocks(text), doc.name
+
+
+def test_the_readme_is_a_front_door_with_the_whole_loop():
+    """The README has at most 150 lines, both quick-start commands (up, env) on its first
+    screen, and one block that goes from up to the findings compared; every command it
+    names in scripts/ exists or is the acceptance command of the pytest plugin's work."""
+    text = (ROOT / "README.md").read_text()
+    lines = text.splitlines()
+    assert len(lines) <= 150
+    first_screen = "\n".join(lines[:30])
+    for command in ("scripts/up local --yes", "scripts/env local", "scripts/up dev_alice"):
+        assert command in first_screen, command
+    loop = next(b for b in re.findall(r"```bash\n(.*?)```", text, re.S) if "accept" in b)
+    for step in ("scripts/up", "scripts/env", "source .testenv/", "aws2openstack assess"):
+        assert step in loop, step
+    assert "scripts/accept" in loop and "--testenv-outputs" in loop
+    named = set(re.findall(r"scripts/([a-z]+)\b", text))
+    assert named <= {*SCRIPTS, "test", "accept"}, named
+    from components.local_database import POSTGRES_IMAGE
+
+    assert f"docker image rm {POSTGRES_IMAGE}" in text  # the image down keeps
+
+
+def test_the_glossary_defines_the_words_the_docs_use():
+    """docs/glossary.md defines each term the README and docs rely on, one meaning each."""
+    glossary = (ROOT / "docs" / "glossary.md").read_text()
+    for term in (
+        "stack",
+        "`<env>`",
+        "profile",
+        "AWS\nprofile",
+        "family",
+        "emulator",
+        "moto",
+        "offline stack",
+        "`local`",
+        "ground truth",
+        "env file",
+        "label",
+        "expected finding",
+        "expired objects",
+    ):
+        assert f"**{term}**" in glossary, term

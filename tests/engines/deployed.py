@@ -63,7 +63,7 @@ class Deployed:
 
     @property
     def truth(self) -> dict[str, Any]:
-        return self.run.outputs["TESTENV_GROUND_TRUTH"]
+        return self.run.ground_truth
 
     def local(self, location: str) -> str:
         """An ``s3://bucket/...`` location as the ``file://`` URI of its mirrored copy."""
@@ -99,7 +99,7 @@ def deploy(endpoint: Endpoint, mirror: Path, config: dict[str, str]) -> Deployed
         body = applied.s3.get_object(Bucket=inputs["bucket"], Key=inputs["key"])["Body"]
         target.write_bytes(body.read())
     tables = []
-    for database in run.outputs["TESTENV_GROUND_TRUTH"]["databases"]:
+    for database in run.ground_truth["databases"]:
         for truth in database["tables"]:
             definition = applied.glue.get_table(DatabaseName=database["name"], Name=truth["name"])
             partitions = list(

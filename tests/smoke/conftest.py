@@ -1,9 +1,12 @@
 """Where the smoke suite's deployment comes from.
 
 ``--stack NAME``: a deployed stack; its outputs come from ``pulumi stack output --json
---show-secrets --stack NAME`` (or ``--outputs FILE``), AWS from the default credential
-chain (``AWS_ENDPOINT_URL`` or the stack's own ``AWS_ENDPOINT_URL`` output sends it to
-an emulator), PostgreSQL from ``DATABASE_URL``.
+--show-secrets --stack NAME`` (or ``--outputs FILE``, such as the one ``scripts/env``
+writes), AWS from the default credential chain (``AWS_ENDPOINT_URL`` or the stack's own
+``AWS_ENDPOINT_URL`` output sends it to an emulator), PostgreSQL from ``DATABASE_URL``.
+The ground truth is the object ``TESTENV_GROUND_TRUTH_URI`` names; a local copy named by
+``TESTENV_GROUND_TRUTH_FILE`` (an entry of ``scripts/env``'s outputs file, or the
+variable its env file exports) is checked against it and then used.
 
 Without ``--stack`` (the test suite, CI): the program runs under Pulumi mocks, its AWS
 resources are applied to a moto server, and the schema migration resource's provider
@@ -63,6 +66,29 @@ def stack_outputs(stack: str, outputs_file: str | None) -> dict[str, Any]:
             returncode=4,
         )
     return json.loads(done.stdout)
+
+
+def truth_object(deployment: Deployment) -> dict[str, Any]:
+    """The ground truth as the bucket holds it (``TESTENV_GROUND_TRUTH_URI``)."""
+    uri = deployment.outputs["TESTENV_GROUND_TRUTH_URI"]
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    body = deployment.endpoint.client("s3").get_object(Bucket=bucket, Key=key)["Body"]
+    return json.loads(body.read())
+
+
+def truth_file(deployment: Deployment) -> Path | None:
+    """The local copy of the ground truth, when the outputs or the environment name one."""
+    name = deployment.outputs.get("TESTENV_GROUND_TRUTH_FILE") or os.environ.get(
+        "TESTENV_GROUND_TRUTH_FILE"
+    )
+    return Path(name) if name else None
+
+
+@pytest.fixture(scope="session")
+def ground_truth(deployment) -> dict[str, Any]:
+    """The document the checks compare with: the local copy if there is one, else the object."""
+    local = truth_file(deployment)
+    return json.loads(local.read_text()) if local else truth_object(deployment)
 
 
 @pytest.fixture(scope="session")

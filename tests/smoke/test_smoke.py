@@ -1,57 +1,53 @@
 """Post-deploy checks of a stack: ``pytest tests/smoke --stack NAME``.
 
-Everything is read from the stack's outputs: the Glue databases and tables in
-``TESTENV_TABLES``, what was generated in ``TESTENV_GROUND_TRUTH``, the database in
-``DATABASE_URL``. Each check names what is missing or different.
+Everything is read from the stack's outputs and its ground truth (the object
+``TESTENV_GROUND_TRUTH_URI`` names, or its local copy): the Glue databases in
+``TESTENV_GLUE_DATABASES`` and ``TESTENV_TABLES``, each table and object in the ground
+truth, the database in ``DATABASE_URL``. Each check names what is missing or different.
 """
 
 from __future__ import annotations
-
-import json
 
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from components.schema_migration import Target
-from tests.smoke.conftest import Deployment
+from tests.smoke.conftest import truth_file, truth_object
 from tests.support.glue_reader import list_tables, paginate, read_table, schema_problems
 
 
-def ground_truth(deployment: Deployment) -> dict:
-    truth = deployment.outputs["TESTENV_GROUND_TRUTH"]
-    return json.loads(truth) if isinstance(truth, str) else truth
+def expected_tables(ground_truth: dict) -> dict[str, set[str]]:
+    return {d["name"]: {t["name"] for t in d["tables"]} for d in ground_truth["databases"]}
 
 
-def expected_tables(deployment: Deployment) -> dict[str, dict]:
-    tables = deployment.outputs["TESTENV_TABLES"]
-    return json.loads(tables) if isinstance(tables, str) else tables
-
-
-def test_glue_databases_are_visible(deployment):
-    """Each database in TESTENV_GLUE_DATABASES is one of TESTENV_TABLES and exists in Glue."""
+def test_glue_databases_are_visible(deployment, ground_truth):
+    """Each database in TESTENV_GLUE_DATABASES is one of the ground truth and exists in Glue."""
     glue = deployment.endpoint.client("glue")
     names = deployment.outputs["TESTENV_GLUE_DATABASES"].split(",")
-    assert names and set(names) == set(expected_tables(deployment))
+    assert names and set(names) == set(expected_tables(ground_truth))
     for name in names:
         database = glue.get_database(Name=name)["Database"]
         assert database["Name"] == name
 
 
-def test_glue_tables_are_exactly_the_expected_ones(deployment):
-    """Each Glue database lists exactly the tables of TESTENV_TABLES, naming missing and extra."""
+def test_glue_tables_are_exactly_the_expected_ones(deployment, ground_truth):
+    """Each Glue database lists exactly the ground truth's tables, naming missing and extra;
+    TESTENV_TABLES counts them."""
     glue = deployment.endpoint.client("glue")
-    for database, tables in expected_tables(deployment).items():
+    expected = expected_tables(ground_truth)
+    assert deployment.outputs["TESTENV_TABLES"] == {d: len(t) for d, t in expected.items()}
+    for database, tables in expected.items():
         listed = {table["Name"] for table in list_tables(glue, database)}
         assert listed == set(tables), (
             f"{database}: missing {set(tables) - listed}, unexpected {listed - set(tables)}"
         )
 
 
-def test_partitions_are_registered(deployment):
+def test_partitions_are_registered(deployment, ground_truth):
     """Each non-Iceberg table has exactly the ground truth's partitions registered in Glue."""
     glue = deployment.endpoint.client("glue")
-    for database in ground_truth(deployment)["databases"]:
+    for database in ground_truth["databases"]:
         for table in database["tables"]:
             if table["format"] == "iceberg":
                 continue
@@ -69,10 +65,10 @@ def test_partitions_are_registered(deployment):
             assert registered == expected, f"{database['name']}.{table['name']}"
 
 
-def test_every_object_is_present_with_its_size(deployment):
+def test_every_object_is_present_with_its_size(deployment, ground_truth):
     """Every ground-truth object is in the bucket with its byte size; their count is the total."""
     s3 = deployment.endpoint.client("s3")
-    truth = ground_truth(deployment)
+    truth = ground_truth
     bucket = deployment.outputs["TESTENV_BUCKET"]
     listed = {
         obj["Key"]: obj["Size"]
@@ -96,19 +92,27 @@ def test_every_object_is_present_with_its_size(deployment):
     )
 
 
-def test_the_ground_truth_object_equals_the_output(deployment):
-    """The ground-truth object in S3 equals the TESTENV_GROUND_TRUTH output."""
-    s3 = deployment.endpoint.client("s3")
-    uri = deployment.outputs["TESTENV_GROUND_TRUTH_URI"]
-    bucket, _, key = uri.removeprefix("s3://").partition("/")
-    stored = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-    assert stored == ground_truth(deployment)
+def test_the_ground_truth_object_is_this_stacks(deployment, ground_truth):
+    """The object at TESTENV_GROUND_TRUTH_URI describes the outputs' stack, bucket and
+    databases, and equals the local copy when one is given."""
+    stored = truth_object(deployment)
+    outputs = deployment.outputs
+    assert (stored["stack"], stored["env"], stored["bucket"], stored["region"]) == (
+        outputs["TESTENV_STACK"],
+        outputs["TESTENV_ENV"],
+        outputs["TESTENV_BUCKET"],
+        outputs["AWS_REGION"],
+    )
+    assert [d["name"] for d in stored["databases"]] == outputs["TESTENV_GLUE_DATABASES"].split(",")
+    assert stored["totals"] == outputs["TESTENV_TOTALS"]
+    if truth_file(deployment):
+        assert stored == ground_truth, f"{truth_file(deployment)} differs from the object"
 
 
-def test_every_table_is_readable_through_its_glue_definition(deployment):
+def test_every_table_is_readable_through_its_glue_definition(deployment, ground_truth):
     """Every table reads through its Glue definition with no schema problem and expected rows."""
     problems = []
-    for database in ground_truth(deployment)["databases"]:
+    for database in ground_truth["databases"]:
         for table in database["tables"]:
             read = read_table(deployment.endpoint, database["name"], table["name"])
             problems += schema_problems(read)

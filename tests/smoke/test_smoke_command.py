@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 
+from tests.smoke.conftest import truth_object
 from tests.stack.program import ROOT
 from tests.support.moto_server import ACCESS_KEY, SECRET_KEY
 
@@ -68,11 +69,27 @@ def test_the_smoke_command_checks_a_stack_by_name(deployment, tmp_path):
     )
 
 
+def test_the_smoke_command_checks_the_files_scripts_env_writes(deployment, tmp_path):
+    """pytest tests/smoke --outputs FILE, with the outputs file and the local ground truth
+    scripts/env writes, passes all 7 checks without the Pulumi CLI."""
+    truth = tmp_path / "dev-alice.ground-truth.json"
+    truth.write_text(json.dumps(truth_object(deployment)))
+    outputs = tmp_path / "dev-alice.outputs.json"
+    outputs.write_text(json.dumps({**deployment.outputs, "TESTENV_GROUND_TRUTH_FILE": str(truth)}))
+    done = smoke(tmp_path, "--outputs", str(outputs), AWS_ENDPOINT_URL=deployment.endpoint.url)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "7 passed" in done.stdout
+    assert not (tmp_path / "calls").exists()  # no pulumi call
+
+
 def test_the_smoke_command_fails_when_an_object_is_missing(deployment, tmp_path):
-    """The smoke command fails and names the key of an object missing from the bucket."""
-    outputs = json.loads(json.dumps(deployment.outputs))
-    table = outputs["TESTENV_GROUND_TRUTH"]["databases"][0]["tables"][0]
+    """The smoke command, given a local ground truth that names one object more than the
+    bucket holds, fails and names its key."""
+    truth = truth_object(deployment)
+    table = truth["databases"][0]["tables"][0]
     table["objects"].append({"key": table["objects"][0]["key"] + ".missing", "bytes": 1})
+    (tmp_path / "truth.json").write_text(json.dumps(truth))
+    outputs = {**deployment.outputs, "TESTENV_GROUND_TRUTH_FILE": str(tmp_path / "truth.json")}
     fake_pulumi(tmp_path, outputs)
     done = smoke(
         tmp_path,

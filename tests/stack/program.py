@@ -8,6 +8,7 @@ and provider so tests can check the resource graph.
 
 from __future__ import annotations
 
+import json
 import runpy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -171,6 +172,18 @@ class ProgramRun:
 
     def by_urn(self, urn: str) -> Registered:
         return next(r for r in self.resources if r.urn == urn)
+
+    @property
+    def ground_truth(self) -> dict[str, Any]:
+        """The ground truth document as the program uploads it (the object's content)."""
+        from components.ground_truth import GROUND_TRUTH_KEY
+
+        (found,) = [
+            r
+            for r in self.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+            if unwrap(r.inputs).get("key") == GROUND_TRUTH_KEY
+        ]
+        return json.loads(unwrap(found.inputs)["content"])
 
     def count_by_type(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -1,4 +1,4 @@
-"""The offline stack (Pulumi.local.yaml): the AWS provider pointed at a local emulator."""
+"""The offline stack (scripts/offline.yaml): the AWS provider pointed at a local emulator."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from tests.support.glue_reader import read_table
 
 
 def local_stack_config(port: int | None = None) -> tuple[dict[str, str], dict[str, str]]:
-    """``Pulumi.local.yaml`` as (project config, aws config), values as Pulumi passes them."""
-    values = yaml.safe_load((ROOT / "Pulumi.local.yaml").read_text())["config"]
+    """``scripts/offline.yaml`` as (project config, aws config), values as Pulumi passes them."""
+    values = yaml.safe_load((ROOT / "scripts" / "offline.yaml").read_text())["config"]
     as_text = {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
     project = {k.split(":", 1)[1]: v for k, v in as_text.items() if k.startswith(f"{PROJECT}:")}
     aws = {k: v for k, v in as_text.items() if k.startswith("aws:")}
@@ -24,7 +24,7 @@ def local_stack_config(port: int | None = None) -> tuple[dict[str, str], dict[st
 
 
 def test_local_stack_points_one_endpoint_entry_at_the_emulator():
-    """Pulumi.local.yaml sends s3, glue, sts, iam to one endpoint, path-style, account from STS."""
+    """The template sends s3, glue, sts, iam to one endpoint, path-style, account from STS."""
     _, aws = local_stack_config()
     endpoints = json.loads(aws["aws:endpoints"])
     assert len(endpoints) == 1
@@ -53,17 +53,11 @@ def test_the_local_stack_applies_to_moto_and_reads_back(program_env, free_port, 
     project, aws = local_stack_config(free_port)
     run = run_program(project, stack="local", aws_config=aws)
     aws_emulator.apply(run, moto_endpoint.url, moto_endpoint.region)
-    read = {
-        (database, name): read_table(moto_endpoint, database, name).data.num_rows
-        for database, tables in run.outputs["TESTENV_TABLES"].items()
-        for name in tables
-    }
-    expected = {
-        (database, name): table["rows"]
-        for database, tables in run.outputs["TESTENV_TABLES"].items()
-        for name, table in tables.items()
-    }
-    assert read == expected
-    # The five core tables of the small profile, each with rows: an empty output fails here.
-    assert sorted(name for _, name in read) == sorted(spec.name for spec in TABLES)
-    assert all(rows > 0 for rows in read.values()), read
+    read = {}
+    for database in run.ground_truth["databases"]:
+        for table in database["tables"]:
+            read[table["name"]] = read_table(moto_endpoint, database["name"], table["name"])
+            assert read[table["name"]].data.num_rows == table["rows"], table["name"]
+    # The five core tables of the small profile, each with rows: an empty document fails here.
+    assert sorted(read) == sorted(spec.name for spec in TABLES)
+    assert all(r.data.num_rows > 0 for r in read.values()), sorted(read)

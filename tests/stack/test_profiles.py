@@ -23,7 +23,7 @@ def test_medium_has_more_rows_and_partitions(program_env, free_port):
     counts = declared(run)
     assert counts[DATABASE] == 2 and counts[TABLE] == 5
     assert counts[PARTITION] == 12 + 30 + 30
-    truth = run.outputs["TESTENV_GROUND_TRUTH"]
+    truth = run.ground_truth
     assert {t["rows"] for d in truth["databases"] for t in d["tables"]} == {100_000}
     assert counts[OBJECT] == truth["totals"]["files"] + 1
 
@@ -36,7 +36,7 @@ def test_large_has_three_scale_databases_of_150_tables_in_every_format(program_e
     assert counts[TABLE] == 5 + 3 * 150
     per_database: dict[str, set[str]] = {}
     formats: dict[str, set[str]] = {}
-    for database in run.outputs["TESTENV_GROUND_TRUTH"]["databases"]:
+    for database in run.ground_truth["databases"]:
         per_database[database["name"]] = {t["name"] for t in database["tables"]}
         formats[database["name"]] = {t["format"] for t in database["tables"]}
     scale = [name for name in per_database if "_scale_" in name]
@@ -48,7 +48,7 @@ def test_large_has_three_scale_databases_of_150_tables_in_every_format(program_e
         (unwrap(t.inputs)["databaseName"], unwrap(t.inputs)["name"]) for t in run.of_type(TABLE)
     ]
     assert len(set(names)) == len(names)
-    assert counts[OBJECT] == run.outputs["TESTENV_GROUND_TRUTH"]["totals"]["files"] + 1
+    assert counts[OBJECT] == run.ground_truth["totals"]["files"] + 1
     assert graph_depth(run)["depth"] == 6  # breadth, not depth: the chain stays the bucket's
 
 
@@ -60,7 +60,5 @@ def test_explicit_rows_win_over_the_profile(program_env, free_port, profile):
     else:
         config = {"profile": profile, "rows": "7", "postgresPort": free_port}
     run = run_program(config)
-    rows = {
-        t["rows"] for d in run.outputs["TESTENV_GROUND_TRUTH"]["databases"] for t in d["tables"]
-    }
+    rows = {t["rows"] for d in run.ground_truth["databases"] for t in d["tables"]}
     assert rows == {7}
