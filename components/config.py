@@ -23,8 +23,8 @@ import pulumi
 import yaml
 from pulumi.runtime import config as runtime_config
 
-from components import naming
-from datagen import limits
+from components import glue_workers, naming
+from datagen import limits, volume
 from datagen.catalog import TABLES_BY_NAME, TableSpec, scale_catalog, select_tables
 
 PROJECT_FILE = Path(__file__).resolve().parent.parent / "Pulumi.yaml"
@@ -86,6 +86,16 @@ class DatabaseSettings:
 
 
 @dataclass(frozen=True)
+class VolumeSettings:
+    """The volume family (docs/volume.md): tables a Glue job writes in the bucket."""
+
+    gb: int
+    """``volumeGb``: both tables together, in GB (10**9 bytes); never 0 here."""
+    workers: glue_workers.Workers
+    """``volumeWorkers``: the job's worker type and count."""
+
+
+@dataclass(frozen=True)
 class StackConfig:
     stack: str
     env: str
@@ -101,6 +111,8 @@ class StackConfig:
     database: DatabaseSettings | None
     zoo: bool = False
     """Whether the stack adds the table zoo, database ``<env>_zoo`` (docs/zoo.md)."""
+    volume: VolumeSettings | None = None
+    """The volume tables a Glue job writes (``volumeGb`` above 0; docs/volume.md)."""
 
     @property
     def tags(self) -> dict[str, str]:
@@ -166,9 +178,12 @@ class _Reader:
         return is_secret(f"{self._project}:{key}")
 
     def fail(self, key: str, got: object, expected: str, example: str) -> None:
+        self.fail_with(key, got, expected, f"pulumi config set {key} {example}")
+
+    def fail_with(self, key: str, got: object, expected: str, fix: str) -> None:
         self.problems.append(
             f"{self._project}:{key} is {shown(f'{self._project}:{key}', got)}; "
-            f"expected {expected}. Fix: pulumi config set {key} {example}"
+            f"expected {expected}. Fix: {fix}"
         )
 
     def limited(self, limit: limits.Limit, fallback: int | None = None) -> int:
@@ -425,6 +440,7 @@ def load(
             "Fix: pulumi config set tlsOnlyPolicy true"
         )
     zoo = reader.boolean("zoo")
+    volume = _volume(reader)
     owner = reader.text("owner", None, "", "")
     if not owner:
         owner = _local_user()
@@ -473,7 +489,53 @@ def load(
         aws=aws,
         database=database,
         zoo=zoo,
+        volume=volume,
     )
+
+
+def _volume(reader: _Reader) -> VolumeSettings | None:
+    """``volumeGb``, ``volumeMaxGb`` and ``volumeWorkers``; ``None`` when ``volumeGb`` is 0.
+
+    The cap keeps a typo (``10000`` for ``1000``) from starting a run ten times the size:
+    a size above it needs ``volumeMaxGb`` raised first, a second and explicit decision.
+    """
+    gb = reader.limited(limits.VOLUME_GB)
+    cap = reader.limited(limits.VOLUME_MAX_GB)
+    text = (reader.raw("volumeWorkers") or "").strip()
+    workers = glue_workers.parse_workers(text)
+    if workers is None:
+        reader.fail(
+            "volumeWorkers",
+            text,
+            f"<worker type>:<count>, a Glue 5.0 worker type ({', '.join(glue_workers.WORKER_DPUS)})"
+            f" and {glue_workers.MIN_WORKERS} to {glue_workers.MAX_WORKERS:,} workers",
+            "G.1X:10",
+        )
+    if gb > cap:
+        reader.fail_with(
+            "volumeGb",
+            gb,
+            f"at most volumeMaxGb, {cap:,} GB (the cap on what one job run writes and bills)",
+            f"pulumi config set volumeGb {cap}, or raise the cap first to accept the size: "
+            f"pulumi config set volumeMaxGb {gb}",
+        )
+    if not gb or workers is None or gb > cap:
+        return None
+    rows = volume.rows_for(gb)
+    if not glue_workers.fits(glue_workers.estimate(rows, workers)):
+        enough = glue_workers.fewest_workers(rows, workers.type)
+        reader.fail_with(
+            "volumeWorkers",
+            str(workers),
+            f"workers enough to write {gb:,} GB within Glue's "
+            f"{glue_workers.MAX_TIMEOUT_MINUTES:,}-minute job limit (estimated "
+            f"{glue_workers.estimate(rows, workers).minutes:,.0f} minutes; docs/volume.md)",
+            f"pulumi config set volumeWorkers {enough}"
+            if enough
+            else "pulumi config set volumeGb <fewer GB> (no worker count is enough for this size)",
+        )
+        return None
+    return VolumeSettings(gb=gb, workers=workers)
 
 
 def _migrations_dir(reader: _Reader, project_dir: Path) -> Path:

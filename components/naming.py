@@ -57,9 +57,9 @@ SHA-256 collides in 80 bits: for ``k`` stacks the chance is below
    are equal only if their digests are (the digest is everything after the last ``-``,
    since the alphabet has no ``-``), i.e. ``D(env)`` collides in 80 bits or more.
 3. Databases are injective over ``(env, role)``: the role suffixes ``_analytics``,
-   ``_logs`` and ``_scale_NN`` are none a suffix of another, so a database name
-   determines its role and hence its env. Container and volume names are a fixed
-   prefix and suffix around the reversible slug.
+   ``_logs``, ``_scale_NN``, ``_zoo`` and ``_volume`` are none a suffix of another, so a
+   database name determines its role and hence its env. Container and volume names are
+   a fixed prefix and suffix around the reversible slug.
 
 Lengths: ``<env>`` <= 40; databases <= 40 + 10 characters (Glue allows 255); buckets
 <= 63 and valid S3 names (lowercase letters, digits, single ``-``; letter or digit at

@@ -46,6 +46,12 @@ LIFECYCLE_DAYS = Limit("lifecycleDays", 1, 3650, "days until S3 expires the obje
 # Below 1024 needs root on the host; the container publishes on 127.0.0.1 only.
 POSTGRES_PORT = Limit("postgresPort", 1024, 65535, "host port of PostgreSQL", 55432)
 
+# The volume family's Glue job (docs/volume.md): 0 turns it off; a size above the cap
+# needs the cap raised first, explicitly.
+# Above 10,000 GB the driver's digest pass alone outlasts Glue's 48-hour timeout.
+VOLUME_GB = Limit("volumeGb", 0, 10_000, "GB of volume tables a Glue job writes", 10)
+VOLUME_MAX_GB = Limit("volumeMaxGb", 1, 10_000, "the largest volumeGb the stack accepts", 1000)
+
 ALL: tuple[Limit, ...] = (
     ROWS,
     SEED,
@@ -55,5 +61,7 @@ ALL: tuple[Limit, ...] = (
     TABLES_PER_DATABASE,
     LIFECYCLE_DAYS,
     POSTGRES_PORT,
+    VOLUME_GB,
+    VOLUME_MAX_GB,
 )
 BY_KEY: dict[str, Limit] = {limit.key: limit for limit in ALL}

@@ -1,0 +1,1 @@
+"""Volume tables a Glue Spark job writes where they live (``family.py``)."""
