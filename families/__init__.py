@@ -8,11 +8,12 @@ databases before the zoo's. Adding a family is adding a package and a line here
 
 from __future__ import annotations
 
+from families.account.family import FAMILY as ACCOUNT
 from families.base import Family, Stack
 from families.database.family import FAMILY as DATABASE
 from families.tables.family import FAMILY as TABLES
 from families.zoo.family import FAMILY as ZOO
 
-FAMILIES: tuple[Family, ...] = (TABLES, ZOO, DATABASE)
+FAMILIES: tuple[Family, ...] = (TABLES, ZOO, ACCOUNT, DATABASE)
 
 __all__ = ["FAMILIES", "Family", "Stack"]
