@@ -21,7 +21,8 @@ from datagen.catalog import TABLES_BY_NAME, ZOO_ROLE
 from datagen.kinds import athena_view, avro_crawler, crawler_csv, csv_header, tsv
 from datagen.manifest import Manifest
 
-SCRIPT_KEY = "_testenv/glue/scripts/sales_by_region.py"
+SCRIPTS_PREFIX = "_testenv/glue/scripts/"
+SCRIPT_KEY = f"{SCRIPTS_PREFIX}sales_by_region.py"
 JOB_OUTPUT_PREFIX = "_testenv/glue/output/"
 JOB_TEMP_PREFIX = "_testenv/glue/temp/"
 ATHENA_RESULTS_PREFIX = "_testenv/athena/results/"
@@ -311,7 +312,7 @@ def account_plan(
     )
     queries = named_queries(env, bucket, manifest)
     glue_reads = [
-        SCRIPT_KEY,
+        SCRIPTS_PREFIX,
         prefix(sales),
         *(prefix(uri) for uri in files_crawler.s3_targets),
         *(prefix(location(ZOO_ROLE, t)) for t in catalog_tables),

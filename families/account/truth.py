@@ -1,5 +1,9 @@
 """The account family's ground truth (pure): the ``account`` section, shaped from the plan.
 
+Lists of names an inventory gathers from several places (``used_by``, a crawler's
+``tables``, a query's ``reads``) are sorted; lists AWS keeps in order (targets, a header,
+policy statements) keep it.
+
 Per resource what an inventory of the account should find: names, ARNs where AWS's rule
 makes them computable (ids that AWS draws, a VPC's or a subnet's, are stack outputs:
 ``TESTENV_ACCOUNT_IDS``, keyed by the names stated here), the settings that matter, what
@@ -112,7 +116,7 @@ def section(plan: AccountPlan) -> dict[str, Any]:
                     "encryption": RESULT_ENCRYPTION,
                     "bytes_scanned_cutoff_per_query": BYTES_SCANNED_CUTOFF,
                     "engine_version": ATHENA_ENGINE,
-                    "named_queries": [query.name for query in plan.queries],
+                    "named_queries": sorted(query.name for query in plan.queries),
                 }
             ],
             "athena_named_queries": [
@@ -121,9 +125,9 @@ def section(plan: AccountPlan) -> dict[str, Any]:
                     "workgroup": plan.workgroup.name,
                     "database": query.database,
                     "query": query.query,
-                    "reads": list(query.reads),
-                    "base_tables": list(query.base_tables),
-                    "creates": list(query.creates),
+                    "reads": sorted(query.reads),
+                    "base_tables": sorted(query.base_tables),
+                    "creates": sorted(query.creates),
                 }
                 for query in plan.queries
             ],
@@ -133,7 +137,7 @@ def section(plan: AccountPlan) -> dict[str, Any]:
                     {
                         "role_name": role.name,
                         "role_arn": role.arn,
-                        "used_by_services": list(role.used_by_services),
+                        "used_by_services": sorted(role.used_by_services),
                     }
                     for role in plan.roles
                 ],
@@ -150,8 +154,8 @@ def _role(role: Role) -> dict[str, Any]:
         "trust_policy": role.trust_policy,
         "managed_policy_arns": list(role.managed_policy_arns),
         "inline_policies": {role.inline_policy_name: role.inline_policy},
-        "used_by_services": list(role.used_by_services),
-        "used_by": list(role.used_by),
+        "used_by_services": sorted(role.used_by_services),
+        "used_by": sorted(role.used_by),
     }
 
 
@@ -205,7 +209,7 @@ def _crawler(plan: AccountPlan, crawler: Crawler) -> dict[str, Any]:
         "classifiers": list(crawler.classifiers),
         "table_prefix": crawler.table_prefix,
         "schema_change_policy": SCHEMA_CHANGE_POLICY,
-        "tables": list(crawler.tables),
+        "tables": sorted(crawler.tables),
     }
 
 
