@@ -524,7 +524,12 @@ def _account(reader: _Reader, zoo: bool, table_names: list[str]) -> AccountSetti
         )
     vpc_id = reader.text("vpcId", None, "", "") or None
     if vpc_id is not None and not _VPC_ID.match(vpc_id):
-        reader.fail("vpcId", vpc_id, "an existing VPC id, vpc- and 8 or 17 hex digits", "vpc-0abc")
+        reader.fail(
+            "vpcId",
+            vpc_id,
+            "an existing VPC id, vpc- and 8 or 17 hex digits",
+            "vpc-0123456789abcdef0",
+        )
     raw = reader.text("subnetCidrs", None, "", "")
     example = "10.0.128.0/28,10.0.128.16/28" if vpc_id else ",".join(DEFAULT_SUBNET_CIDRS)
     if not raw:
