@@ -32,7 +32,10 @@ Bucket, for a fixed account ``A`` and region ``R``: ``aws2openstack-<slug>-A-R``
   characters (at least 16) as it takes to reach ``L``.
 
 Databases are ``<env>_<role>``; the container and the volume
-``aws2openstack-<slug>-postgres`` and ``aws2openstack-<slug>-pgdata``.
+``aws2openstack-<slug>-postgres`` and ``aws2openstack-<slug>-pgdata``. The account
+family's resources are ``aws2openstack-<env>-<role>`` (``<env>`` has no ``-``, so the first
+``-`` after the prefix ends it), its IAM roles ``aws2openstack-<env>-<region>-<role>``,
+shortened by the bucket's rule to at most 64 characters (``iam_name``).
 
 Why no two stack names share a name
 -----------------------------------
