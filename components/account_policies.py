@@ -78,18 +78,25 @@ def trust_policy(*, services: Sequence[str] = (), accounts: Sequence[str] = ()) 
     }
 
 
-def _list_bucket(scope: Scope, prefixes: Sequence[str], sid: str) -> dict[str, Any]:
-    return {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Action": ["s3:GetBucketLocation", "s3:ListBucket"],
-        "Resource": scope.bucket_arn,
-        "Condition": {
-            "StringLike": {
-                "s3:prefix": sorted({p for prefix in prefixes for p in (prefix, f"{prefix}*")})
-            }
+def _list_bucket(scope: Scope, prefixes: Sequence[str], sid: str) -> list[dict[str, Any]]:
+    """Listing only below ``prefixes``; the bucket's region for any client that asks (an
+    ``s3:prefix`` condition on it would deny it: that request has no prefix)."""
+    listed = sorted({p for prefix in prefixes for p in (prefix, f"{prefix}*")})
+    return [
+        {
+            "Sid": "BucketLocation",
+            "Effect": "Allow",
+            "Action": ["s3:GetBucketLocation"],
+            "Resource": scope.bucket_arn,
         },
-    }
+        {
+            "Sid": sid,
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket"],
+            "Resource": scope.bucket_arn,
+            "Condition": {"StringLike": {"s3:prefix": listed}},
+        },
+    ]
 
 
 def _kms(scope: Scope) -> list[dict[str, Any]]:
@@ -119,7 +126,7 @@ def glue_data_policy(
     return {
         "Version": VERSION,
         "Statement": [
-            _list_bucket(scope, [*read_prefixes, *write_prefixes], "ListOwnPrefixes"),
+            *_list_bucket(scope, [*read_prefixes, *write_prefixes], "ListOwnPrefixes"),
             {
                 "Sid": "ReadCrawledAndSourceData",
                 "Effect": "Allow",
@@ -181,7 +188,7 @@ def analyst_policy(
                     *(scope.glue(f"table/{d}/{t}") for d, t in creates),
                 ],
             },
-            _list_bucket(scope, [*read_prefixes, *write_prefixes], "ListOwnPrefixes"),
+            *_list_bucket(scope, [*read_prefixes, *write_prefixes], "ListOwnPrefixes"),
             {
                 "Sid": "ReadOwnData",
                 "Effect": "Allow",
@@ -213,7 +220,7 @@ def lake_formation_data_policy(scope: Scope, prefixes: Sequence[str]) -> dict[st
     return {
         "Version": VERSION,
         "Statement": [
-            _list_bucket(scope, prefixes, "ListDataPrefixes"),
+            *_list_bucket(scope, prefixes, "ListDataPrefixes"),
             {
                 "Sid": "ReadWriteData",
                 "Effect": "Allow",

@@ -184,6 +184,15 @@ def test_s3_grants_stay_on_the_stacks_bucket_and_writes_on_their_prefixes():
     assert all(not r.startswith(f"{bucket}/_testenv/") for r in writes["lake_formation"])
 
 
+def test_the_prefix_condition_is_only_on_listing():
+    """``s3:prefix`` conditions only ListBucket: on GetBucketLocation it would deny it
+    (found by parliament: that request has no prefix)."""
+    for name, document in account_policies.documents(plan()).items():
+        for statement in statements(document):
+            if "s3:prefix" in json.dumps(statement.get("Condition", {})):
+                assert statement["Action"] == ["s3:ListBucket"], name
+
+
 def test_the_analyst_queries_only_its_workgroup_and_the_stacks_databases():
     """Athena on the stack's workgroup ARN; Glue reads on the catalog and the stack's
     databases and their tables; CreateTable only for the CTAS table."""
