@@ -1,9 +1,10 @@
 """Every IAM policy document of the account family, as pure functions (docs/account.md).
 
-Each function returns the document as a dict; ``documents(plan)`` gives every document a
-plan declares, by name, so a policy linter (or a reviewer) can go through them all. The
-grants are least privilege on the stack's own bucket: objects by key prefix, listing by
-``s3:prefix`` condition, Athena on the stack's workgroup, Glue on the stack's databases.
+Each function returns the document as a dict; ``documents(plan.roles)`` gives every
+document a plan (``components.account_plan``) declares, by name, so a policy linter (or a
+reviewer) can go through them all. The grants are least privilege on the stack's own
+bucket: objects by key prefix, listing by ``s3:prefix`` condition, Athena on the stack's
+workgroup, Glue on the stack's databases.
 What Glue itself needs of the catalog, logs and network interfaces comes from the
 AWS-managed ``AWSGlueServiceRole`` the Glue role has as well.
 """
@@ -12,10 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from components.account_plan import AccountPlan
+from typing import Any, Protocol
 
 VERSION = "2012-10-17"
 GLUE_SERVICE_ROLE_POLICY = "arn:{partition}:iam::aws:policy/service-role/AWSGlueServiceRole"
@@ -232,11 +230,20 @@ def lake_formation_data_policy(scope: Scope, prefixes: Sequence[str]) -> dict[st
     }
 
 
-def documents(plan: AccountPlan) -> dict[str, dict[str, Any]]:
-    """Every policy document ``plan`` declares, by ``<role name>/trust`` and
-    ``<role name>/<inline policy name>``."""
+class RoleDocuments(Protocol):
+    """What ``documents`` reads of a role (``components.account_plan.Role``)."""
+
+    name: str
+    trust_policy: dict[str, Any]
+    inline_policy_name: str
+    inline_policy: dict[str, Any]
+
+
+def documents(roles: Iterable[RoleDocuments]) -> dict[str, dict[str, Any]]:
+    """Every policy document of ``roles``, by ``<role name>/trust`` (a trust policy: no
+    ``Resource``, by design) and ``<role name>/<inline policy name>``."""
     found = {}
-    for role in plan.roles:
+    for role in roles:
         found[f"{role.name}/trust"] = role.trust_policy
         found[f"{role.name}/{role.inline_policy_name}"] = role.inline_policy
     return found

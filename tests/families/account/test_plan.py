@@ -148,7 +148,7 @@ def statements(document):
 def test_every_policy_is_a_2012_version_document_with_no_wildcard_action():
     """Each trust and inline policy (``account_policies.documents``): version 2012-10-17,
     Allow only, no ``*`` in an action."""
-    documents = account_policies.documents(plan())
+    documents = account_policies.documents(plan().roles)
     assert len(documents) == 6
     for name, document in documents.items():
         assert document["Version"] == "2012-10-17", name
@@ -187,7 +187,7 @@ def test_s3_grants_stay_on_the_stacks_bucket_and_writes_on_their_prefixes():
 def test_the_prefix_condition_is_only_on_listing():
     """``s3:prefix`` conditions only ListBucket: on GetBucketLocation it would deny it
     (found by parliament: that request has no prefix)."""
-    for name, document in account_policies.documents(plan()).items():
+    for name, document in account_policies.documents(plan().roles).items():
         for statement in statements(document):
             if "s3:prefix" in json.dumps(statement.get("Condition", {})):
                 assert statement["Action"] == ["s3:ListBucket"], name
@@ -214,7 +214,7 @@ def test_the_analyst_queries_only_its_workgroup_and_the_stacks_databases():
 
 def test_a_kms_key_adds_a_statement_only_through_s3():
     """With kmsKeyId the roles may use a key only through S3 in the region; without, no KMS."""
-    assert "kms" not in json.dumps(account_policies.documents(plan()))
+    assert "kms" not in json.dumps(account_policies.documents(plan().roles))
     key = f"arn:aws:kms:eu-west-1:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     for role in plan(kms_key_id=key).roles:
         (kms,) = [s for s in statements(role.inline_policy) if s["Sid"] == "BucketKeyThroughS3"]
