@@ -16,9 +16,11 @@ from typing import Any
 from components import account_policies as policies
 from components import naming
 from components.account_policies import Scope
-from components.config import ACCOUNT_TABLES, AccountSettings
+from components.account_queries import ATHENA_CTAS_PREFIX, NamedQuery, named_queries
+from components.config import AccountSettings
+from components.lake_formation_check import AdminCheck
 from datagen.catalog import TABLES_BY_NAME, ZOO_ROLE
-from datagen.kinds import athena_view, avro_crawler, crawler_csv, csv_header, tsv
+from datagen.kinds import avro_crawler, crawler_csv, csv_header, tsv
 from datagen.manifest import Manifest
 
 SCRIPTS_PREFIX = "_testenv/glue/scripts/"
@@ -26,7 +28,6 @@ SCRIPT_KEY = f"{SCRIPTS_PREFIX}sales_by_region.py"
 JOB_OUTPUT_PREFIX = "_testenv/glue/output/"
 JOB_TEMP_PREFIX = "_testenv/glue/temp/"
 ATHENA_RESULTS_PREFIX = "_testenv/athena/results/"
-ATHENA_CTAS_PREFIX = "_testenv/athena/ctas/"
 GLUE_VERSION = "5.0"
 """Spark 3.5 and Python 3.11; the job's script uses nothing newer."""
 JOB_WORKER_TYPE = "G.1X"
@@ -37,56 +38,6 @@ BYTES_SCANNED_CUTOFF = 1024**3
 ATHENA_ENGINE = "Athena engine version 3"
 CRAWLER_TABLE_PREFIX = "crawled_"
 """What a run of the S3 crawler would name its tables: never one the stack registered."""
-CTAS_TABLE = "avro_daily_totals"
-
-
-@dataclass(frozen=True)
-class AdminCheck:
-    """Whether the deploying principal is a Lake Formation data lake administrator."""
-
-    principal: str
-    """The principal as Lake Formation lists it (an IAM user or role ARN)."""
-    is_admin: bool
-    reason: str = ""
-    """Why the Lake Formation part is left out (empty when it is declared)."""
-
-
-def iam_principal(caller_arn: str) -> str:
-    """The IAM user or role ARN of a caller (STS names an assumed role by its session)."""
-    parts = caller_arn.split(":", 5)
-    if len(parts) != 6:
-        return caller_arn
-    _, partition, service, _, account, resource = parts
-    if service == "sts" and resource.startswith("assumed-role/"):
-        return f"arn:{partition}:iam::{account}:role/{resource.split('/')[1]}"
-    if service == "sts" and resource.startswith("user/"):
-        return f"arn:{partition}:iam::{account}:{resource}"
-    return caller_arn
-
-
-def _same_principal(principal: str, admin: str) -> bool:
-    if principal == admin:
-        return True
-    # A role ARN of the admin list may carry a path that the assumed-role ARN does not.
-    head, _, name = principal.partition(":role/")
-    admin_head, _, admin_name = admin.partition(":role/")
-    return bool(name) and head == admin_head and admin_name.rsplit("/", 1)[-1] == name
-
-
-def admin_check(caller_arn: str, admins: Sequence[str], error: str | None = None) -> AdminCheck:
-    """The check on ``GetDataLakeSettings``' ``DataLakeAdmins`` (``admins``), or on the
-    error that call gave (``error``): only an administrator may grant."""
-    principal = iam_principal(caller_arn)
-    if error is not None:
-        return AdminCheck(principal, False, f"GetDataLakeSettings failed for {principal}: {error}")
-    if any(_same_principal(principal, admin) for admin in admins):
-        return AdminCheck(principal, True)
-    return AdminCheck(
-        principal,
-        False,
-        f"{principal} is not a data lake administrator of the account "
-        f"({len(admins)} administrator(s) listed by GetDataLakeSettings)",
-    )
 
 
 def aws_partition(region: str) -> str:
@@ -158,20 +109,6 @@ class Crawler:
 
 
 @dataclass(frozen=True)
-class NamedQuery:
-    key: str
-    name: str
-    description: str
-    database: str
-    query: str
-    reads: tuple[str, ...]
-    """The tables and views it names, ``<database>.<table>``."""
-    base_tables: tuple[str, ...]
-    """The tables whose data it scans (a view's base table instead of the view)."""
-    creates: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Named:
     name: str
     arn: str | None
@@ -239,7 +176,7 @@ def account_plan(
     def name(role: str) -> str:
         return naming.account_name(env, role)
 
-    analytics = naming.database_name(env, TABLES_BY_NAME[ACCOUNT_TABLES[0]].role)
+    analytics = naming.database_name(env, TABLES_BY_NAME["sales_data"].role)
     zoo = naming.database_name(env, ZOO_ROLE)
 
     def location(role: str, table: str) -> str:
@@ -263,6 +200,7 @@ def account_plan(
         vpc_cidr=settings.vpc_cidr,
         endpoint_name=None if settings.vpc_id else name("s3-endpoint"),
     )
+    classifier = Named(name("tab-separated"), None, "Tab-separated text without a header.")
     files_crawler = Crawler(
         key="files",
         name=name("zoo-files-crawler"),
@@ -271,7 +209,7 @@ def account_plan(
         database=zoo,
         tables=tuple(f"{zoo}.{t}" for t in (tsv.TABLE, csv_header.TABLE)),
         s3_targets=tuple(location(ZOO_ROLE, t) for t in (tsv.TABLE, csv_header.TABLE)),
-        classifiers=(name("tab-separated"),),
+        classifiers=(classifier.name,),
         table_prefix=CRAWLER_TABLE_PREFIX,
     )
     catalog_tables = (avro_crawler.TABLE, crawler_csv.TABLE)
@@ -391,7 +329,7 @@ def account_plan(
         roles=tuple(roles),
         network=network,
         connection=connection,
-        classifier=Named(name("tab-separated"), None, "Tab-separated text without a header."),
+        classifier=classifier,
         classifier_header=tuple(column for column, _ in tsv.COLUMNS),
         classifier_delimiter=tsv.SERDE_PARAMETERS["field.delim"],
         crawlers=crawlers,
@@ -433,80 +371,3 @@ def account_plan(
             else ()
         ),
     )
-
-
-def named_queries(env: str, bucket: str, manifest: Manifest) -> tuple[NamedQuery, ...]:
-    """The workgroup's saved queries: a partition filter, a join, a CTAS, one on the view."""
-    analytics = naming.database_name(env, TABLES_BY_NAME["sales_data"].role)
-    zoo = naming.database_name(env, ZOO_ROLE)
-    sales = f"{analytics}.sales_data"
-    customers = f"{analytics}.{TABLES_BY_NAME['customer_data'].name}"
-    newest = manifest.table(f"{TABLES_BY_NAME['sales_data'].role}/sales_data").partitions[-1]
-    year, month = newest.values["year"], newest.values["month"]
-    avro = f"{zoo}.{avro_crawler.TABLE}"
-    ctas = f"{zoo}.{CTAS_TABLE}"
-    view = f"{zoo}.{athena_view.TABLE}"
-    return (
-        NamedQuery(
-            key="partition-filter",
-            name=naming.account_name(env, "sales-one-month"),
-            description=f"Sales per region and status of {year}-{month}: reads one partition.",
-            database=analytics,
-            query=(
-                "SELECT region, status, count(*) AS orders, sum(amount) AS amount\n"
-                f"FROM {_quoted(sales)}\n"
-                f"WHERE year = {int(year)} AND month = {int(month)}\n"
-                "GROUP BY region, status\nORDER BY region, status"
-            ),
-            reads=(sales,),
-            base_tables=(sales,),
-        ),
-        NamedQuery(
-            key="join",
-            name=naming.account_name(env, "sales-per-tier"),
-            description="Sales per customer tier: joins sales_data with customer_data (Iceberg).",
-            database=analytics,
-            query=(
-                "SELECT c.tier, count(*) AS orders, sum(s.amount) AS amount\n"
-                f"FROM {_quoted(sales)} AS s\n"
-                f"JOIN {_quoted(customers)} AS c ON s.customer_id = c.customer_id\n"
-                "GROUP BY c.tier\nORDER BY c.tier"
-            ),
-            reads=(sales, customers),
-            base_tables=(sales, customers),
-        ),
-        NamedQuery(
-            key="ctas",
-            name=naming.account_name(env, "avro-daily-totals-ctas"),
-            description=f"CTAS: writes {ctas} as Parquet under {ATHENA_CTAS_PREFIX} when run.",
-            database=zoo,
-            query=(
-                f"CREATE TABLE {_quoted(ctas)}\n"
-                "WITH (format = 'PARQUET', external_location = "
-                f"'s3://{bucket}/{ATHENA_CTAS_PREFIX}{CTAS_TABLE}/')\n"
-                "AS SELECT dt, count(*) AS orders, sum(amount) AS amount\n"
-                f"FROM {_quoted(avro)}\nGROUP BY dt"
-            ),
-            reads=(avro,),
-            base_tables=(avro,),
-            creates=(ctas,),
-        ),
-        NamedQuery(
-            key="view",
-            name=naming.account_name(env, "big-orders-by-name"),
-            description=f"Top names of the view {view}, which reads the zoo's TSV table.",
-            database=zoo,
-            query=(
-                "SELECT name, count(*) AS orders, sum(amount) AS amount\n"
-                f"FROM {_quoted(view)}\n"
-                "GROUP BY name\nORDER BY amount DESC, name\nLIMIT 10"
-            ),
-            reads=(view,),
-            base_tables=(f"{zoo}.{athena_view.BASE_TABLE}",),
-        ),
-    )
-
-
-def _quoted(table: str) -> str:
-    database, name = table.split(".", 1)
-    return f'"{database}"."{name}"'

@@ -497,7 +497,7 @@ def load(
 
 DEFAULT_SUBNET_CIDRS = ("10.42.0.0/24", "10.42.1.0/24")
 ACCOUNT_TABLES = ("sales_data", "customer_data")
-"""The core tables the account's named queries read (components/account_plan.py)."""
+"""The core tables the account's named queries read (components/account_queries.py)."""
 _VPC_ID = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _SUBNET_PREFIXES = (16, 28)  # the sizes AWS allows for a subnet
 _OWN_VPC_PREFIX = 16

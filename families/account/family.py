@@ -12,16 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components import naming
-from components.account_plan import AccountPlan, AdminCheck, account_plan, admin_check
+from components.account_plan import AccountPlan, account_plan
 from components.account_resources import AccountResources, AccountResourcesArgs
+from components.lake_formation_check import AdminCheck, admin_check
 from families.account.truth import section
 from families.base import Family, Stack
+
+if TYPE_CHECKING:
+    from components.config import StackConfig
 
 SCRIPT = Path(__file__).resolve().parent / "sales_by_region.py"
 """The Glue job's PySpark script, uploaded as an object of the stack."""
@@ -61,7 +65,7 @@ class Account(Family):
     def __init__(self) -> None:
         self._planned: tuple[Stack, AccountPlan] | None = None
 
-    def enabled(self, cfg) -> bool:
+    def enabled(self, cfg: StackConfig) -> bool:
         return cfg.account is not None
 
     def plan(self, stack: Stack) -> AccountPlan:

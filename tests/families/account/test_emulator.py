@@ -11,7 +11,7 @@ import pytest
 from moto.athena.responses import AthenaResponse
 from moto.glue.responses import GlueResponse
 
-from components.account_plan import admin_check
+from components.lake_formation_check import admin_check
 from scripts import _moto_server
 from tests.families.account.conftest import ACCOUNT
 from tests.families.account.inventory import Inventory, leftovers

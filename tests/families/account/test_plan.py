@@ -8,8 +8,9 @@ from dataclasses import replace
 import pytest
 
 from components import account_policies, naming
-from components.account_plan import AdminCheck, account_plan, admin_check, iam_principal
+from components.account_plan import account_plan
 from components.config import DEFAULT_SUBNET_CIDRS, AccountSettings, subnet_cidrs_problem
+from components.lake_formation_check import AdminCheck, admin_check, iam_principal
 from datagen.manifest import DatabaseEntry, TableEntry
 from families.account.truth import section
 from tests.stack import manifests
