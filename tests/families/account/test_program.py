@@ -89,7 +89,7 @@ def one(run: ProgramRun, type_: str, name: str | None = None) -> Registered:
 
 
 def test_the_family_declares_each_resource_of_the_issue(account_run):
-    """With account: true the component holds 35 AWS resources of 22 types, as listed."""
+    """With account: true the component holds 32 AWS resources of 22 types, as listed."""
     assert counts(family_resources(account_run)) == EXPECTED_COUNTS
 
 
