@@ -2,8 +2,9 @@
 
 Deploys an S3 bucket of deterministic synthetic test data, the AWS Glue databases, tables
 and partitions that describe it, and the stack's other families (``families/``): the core
-tables, the table zoo (``zoo: true``) and a local PostgreSQL container migrated to
-Alembic head (``database``). Configuration is read and validated before any resource is
+tables, the table zoo (``zoo: true``), the account around them (``account: true``: IAM,
+VPC, Glue jobs and crawlers, Athena, Lake Formation) and a local PostgreSQL container
+migrated to Alembic head (``database``). Configuration is read and validated before any resource is
 declared (``components/config.py``).
 """
 
@@ -56,6 +57,11 @@ tables = tuple(spec for family in families for spec in family.tables(cfg))
 files_dir, manifest = generate_cached(
     CACHE_DIR, tables=tables, rows=cfg.rows, seed=cfg.seed, location=f"s3://{bucket_name}"
 )
+catalog = GlueCatalog(
+    "glue",
+    GlueCatalogArgs(env=cfg.env, tables=tables, manifest=manifest, account_id=account_id),
+    opts=aws_opts,
+)
 stack = Stack(
     cfg=cfg,
     account_id=account_id,
@@ -64,6 +70,8 @@ stack = Stack(
     tables=tables,
     manifest=manifest,
     aws_opts=aws_opts,
+    aws_provider=provider,
+    catalog=catalog,
 )
 truth = ground_truth(
     stack=cfg.stack,
@@ -82,11 +90,6 @@ data = SyntheticData(
         ground_truth=to_json(truth),
         bucket_ready=bucket.ready,
     ),
-    opts=aws_opts,
-)
-catalog = GlueCatalog(
-    "glue",
-    GlueCatalogArgs(env=cfg.env, tables=tables, manifest=manifest, account_id=account_id),
     opts=aws_opts,
 )
 components = {family.name: family.declare(stack) for family in families}

@@ -11,7 +11,9 @@ generator cache, and two sha256 digests are printed:
 - ``files``: every generated file (the manifest's entries): its key and its bytes;
 - ``outputs``: the stack outputs as canonical JSON.
 
-    uv run --no-sync python benchmarks/digest.py [--profiles default,small,medium,large,small+zoo]
+    uv run --no-sync python benchmarks/digest.py [--profiles default,small,small+zoo,...]
+
+(profiles: default, small, medium, large, small+zoo, small+zoo+account)
 
 Run it on two commits: equal digests mean the same seed still gives byte-identical files,
 identical resource inputs and identical outputs.
@@ -39,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROFILES = {"default": {}, "small": {"profile": "small"}, "medium": {"profile": "medium"}}
 PROFILES["large"] = {"profile": "large"}
 PROFILES["small+zoo"] = {"profile": "small", "zoo": "true"}
+PROFILES["small+zoo+account"] = {"profile": "small", "zoo": "true", "account": "true"}
 # A fixed port: it is an input of the container, so it must not differ between runs.
 PORT = 55431
 PIN = ROOT / "tests" / "pins" / "digests.json"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import getpass
+import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -96,6 +97,18 @@ class VolumeSettings:
 
 
 @dataclass(frozen=True)
+class AccountSettings:
+    """Where the account family's network goes (docs/account.md, "The network")."""
+
+    subnet_cidrs: tuple[str, str]
+    """The two private subnets' blocks, one per availability zone."""
+    vpc_id: str | None = None
+    """An existing VPC the stack shares (``vpcId``); ``None``: a VPC of the stack's own."""
+    vpc_cidr: str | None = None
+    """The own VPC's block: the /16 that holds both subnets (``None`` with ``vpc_id``)."""
+
+
+@dataclass(frozen=True)
 class StackConfig:
     stack: str
     env: str
@@ -113,6 +126,8 @@ class StackConfig:
     """Whether the stack adds the table zoo, database ``<env>_zoo`` (docs/zoo.md)."""
     volume: VolumeSettings | None = None
     """The volume tables a Glue job writes (``volumeGb`` above 0; docs/volume.md)."""
+    account: AccountSettings | None = None
+    """The account around the tables (``account: true``, docs/account.md), or ``None``."""
 
     @property
     def tags(self) -> dict[str, str]:
@@ -441,6 +456,9 @@ def load(
         )
     zoo = reader.boolean("zoo")
     volume = _volume(reader)
+    account = None
+    if reader.boolean("account"):
+        account = _account(reader, zoo, [spec.name for spec in base_tables])
     owner = reader.text("owner", None, "", "")
     if not owner:
         owner = _local_user()
@@ -490,6 +508,7 @@ def load(
         database=database,
         zoo=zoo,
         volume=volume,
+        account=account,
     )
 
 
@@ -536,6 +555,94 @@ def _volume(reader: _Reader) -> VolumeSettings | None:
         )
         return None
     return VolumeSettings(gb=gb, workers=workers)
+
+
+DEFAULT_SUBNET_CIDRS = ("10.42.0.0/24", "10.42.1.0/24")
+ACCOUNT_TABLES = ("sales_data", "customer_data")
+"""The core tables the account's named queries read (components/account_queries.py)."""
+_VPC_ID = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+_SUBNET_PREFIXES = (16, 28)  # the sizes AWS allows for a subnet
+_OWN_VPC_PREFIX = 16
+
+
+def _account(reader: _Reader, zoo: bool, table_names: list[str]) -> AccountSettings:
+    """``vpcId`` and ``subnetCidrs`` checked, and what ``account`` needs of the tables."""
+    if not zoo:
+        reader.fail(
+            "zoo",
+            False,
+            "true when account is true: the account's crawlers, named queries and schema "
+            "registry use the zoo's tables (or pulumi config set account false)",
+            "true",
+        )
+    missing = [name for name in ACCOUNT_TABLES if name not in table_names]
+    if missing:
+        reader.fail(
+            "tables",
+            ",".join(table_names),
+            f"a subset that keeps {' and '.join(ACCOUNT_TABLES)} when account is true: the "
+            f"account's named queries read them (missing: {', '.join(missing)})",
+            ",".join([*table_names, *missing]),
+        )
+    vpc_id = reader.text("vpcId", None, "", "") or None
+    if vpc_id is not None and not _VPC_ID.match(vpc_id):
+        reader.fail(
+            "vpcId",
+            vpc_id,
+            "an existing VPC id, vpc- and 8 or 17 hex digits",
+            "vpc-0123456789abcdef0",
+        )
+    raw = reader.text("subnetCidrs", None, "", "")
+    example = "10.0.128.0/28,10.0.128.16/28" if vpc_id else ",".join(DEFAULT_SUBNET_CIDRS)
+    if not raw:
+        if vpc_id:
+            reader.fail(
+                "subnetCidrs",
+                "",
+                f"two free blocks of {vpc_id} when vpcId is set, different for every stack "
+                "that shares the VPC",
+                example,
+            )
+            return AccountSettings(subnet_cidrs=DEFAULT_SUBNET_CIDRS, vpc_id=vpc_id)
+        raw = ",".join(DEFAULT_SUBNET_CIDRS)
+    problem = subnet_cidrs_problem(raw, own_vpc=vpc_id is None)
+    if problem:
+        reader.fail("subnetCidrs", raw, f"two private IPv4 blocks, /16 to /28: {problem}", example)
+        return AccountSettings(subnet_cidrs=DEFAULT_SUBNET_CIDRS, vpc_id=vpc_id)
+    first, second = (str(ipaddress.IPv4Network(c.strip())) for c in raw.split(","))
+    vpc_cidr = None
+    if vpc_id is None:
+        vpc_cidr = str(ipaddress.IPv4Network(first).supernet(new_prefix=_OWN_VPC_PREFIX))
+    return AccountSettings(subnet_cidrs=(first, second), vpc_id=vpc_id, vpc_cidr=vpc_cidr)
+
+
+def subnet_cidrs_problem(raw: str, *, own_vpc: bool) -> str | None:
+    """Why ``raw`` is not two subnet blocks the account family can use, or ``None``.
+
+    In a VPC of the stack's own both blocks must lie in one /16 (the VPC's block); in a
+    shared VPC only AWS knows its blocks and the other stacks' subnets, and refuses a
+    block outside or taken (``InvalidSubnet.Range``, ``InvalidSubnet.Conflict``).
+    """
+    parts = [part.strip() for part in raw.split(",")]
+    if len(parts) != 2:
+        return f"{len(parts)} block(s) given, one per availability zone needs 2"
+    networks = []
+    for part in parts:
+        try:
+            network = ipaddress.IPv4Network(part)
+        except ValueError as err:
+            return f"{part!r} is not an IPv4 block ({err})"
+        low, high = _SUBNET_PREFIXES
+        if not low <= network.prefixlen <= high:
+            return f"{part} is a /{network.prefixlen}"
+        if not network.is_private:
+            return f"{part} is not a private range"
+        networks.append(network)
+    if networks[0].overlaps(networks[1]):
+        return f"{parts[0]} and {parts[1]} overlap"
+    if own_vpc and len({n.supernet(new_prefix=_OWN_VPC_PREFIX) for n in networks}) != 1:
+        return f"{parts[0]} and {parts[1]} are not in one /16, the stack's own VPC"
+    return None
 
 
 def _migrations_dir(reader: _Reader, project_dir: Path) -> Path:

@@ -32,7 +32,10 @@ Bucket, for a fixed account ``A`` and region ``R``: ``aws2openstack-<slug>-A-R``
   characters (at least 16) as it takes to reach ``L``.
 
 Databases are ``<env>_<role>``; the container and the volume
-``aws2openstack-<slug>-postgres`` and ``aws2openstack-<slug>-pgdata``.
+``aws2openstack-<slug>-postgres`` and ``aws2openstack-<slug>-pgdata``. The account
+family's resources are ``aws2openstack-<env>-<role>`` (``<env>`` has no ``-``, so the first
+``-`` after the prefix ends it), its IAM roles ``aws2openstack-<env>-<region>-<role>``,
+shortened by the bucket's rule to at most 64 characters (``iam_name``).
 
 Why no two stack names share a name
 -----------------------------------
@@ -158,3 +161,37 @@ def container_name(env: str) -> str:
 def volume_name(env: str) -> str:
     """The PostgreSQL data volume of a stack: ``aws2openstack-<env>-pgdata``."""
     return f"aws2openstack-{resource_slug(env)}-pgdata"
+
+
+ACCOUNT_PREFIX = "aws2openstack"
+IAM_NAME_MAX_LENGTH = 64
+
+
+def account_name(env: str, role: str) -> str:
+    """A resource of the account family (crawler, job, ...): ``aws2openstack-<env>-<role>``.
+
+    ``<env>`` holds no ``-``, so the first ``-`` after the prefix ends it: two stacks, or two
+    roles, never share a name. At most 14 + 40 + 1 + ``len(role)`` characters.
+    """
+    return f"{ACCOUNT_PREFIX}-{env}-{role}"
+
+
+def iam_name(env: str, region: str, role: str) -> str:
+    """An IAM role of the stack: ``aws2openstack-<env>-<region>-<role>``, at most 64 characters.
+
+    IAM is global, so the region keeps a stack's roles in two regions apart. When that
+    would pass 64 characters, ``<env>`` is cut and ``_`` plus a digest of the whole ``<env>``
+    fills its room exactly: a kept ``<env>`` is shorter than the room, a cut one exactly as
+    long, so the two never meet (the bucket's argument, module docstring).
+    """
+    suffix = f"-{region}-{role}"
+    room = IAM_NAME_MAX_LENGTH - len(ACCOUNT_PREFIX) - 1 - len(suffix)
+    if room < DIGEST_LENGTH + 2:
+        raise ValueError(
+            f"region {region!r} and role {role!r} leave {room} characters of the "
+            f"{IAM_NAME_MAX_LENGTH}-character IAM name"
+        )
+    if len(env) < room:
+        return f"{ACCOUNT_PREFIX}-{env}{suffix}"
+    head = env[: room - DIGEST_LENGTH - 1].rstrip("_")
+    return f"{ACCOUNT_PREFIX}-{head}_{digest(env, room - len(head) - 1)}{suffix}"

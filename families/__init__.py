@@ -8,12 +8,13 @@ databases before the zoo's. Adding a family is adding a package and a line here
 
 from __future__ import annotations
 
+from families.account.family import FAMILY as ACCOUNT
 from families.base import Family, Stack
 from families.database.family import FAMILY as DATABASE
 from families.tables.family import FAMILY as TABLES
 from families.volume.family import FAMILY as VOLUME
 from families.zoo.family import FAMILY as ZOO
 
-FAMILIES: tuple[Family, ...] = (TABLES, ZOO, DATABASE, VOLUME)
+FAMILIES: tuple[Family, ...] = (TABLES, ZOO, ACCOUNT, DATABASE, VOLUME)
 
 __all__ = ["FAMILIES", "Family", "Stack"]

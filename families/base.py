@@ -24,9 +24,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     import pulumi
+    import pulumi_aws as aws
 
     from components.config import StackConfig
     from components.data_bucket import DataBucket
+    from components.glue_catalog import GlueCatalog
     from datagen.catalog import TableSpec
     from datagen.manifest import Manifest
 
@@ -46,6 +48,11 @@ class Stack:
     """What was generated for ``tables``: databases, tables, partitions, files."""
     aws_opts: pulumi.ResourceOptions
     """The options of every AWS resource: the stack's explicit provider."""
+    aws_provider: aws.Provider
+    """That provider, for a family's lookups (``pulumi.InvokeOptions(provider=...)``)."""
+    catalog: GlueCatalog
+    """The Glue databases and tables of every table family: a family whose resources name
+    them takes their names from these resources, so Pulumi orders create and destroy."""
 
 
 class Family(ABC):

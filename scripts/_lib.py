@@ -28,6 +28,8 @@ HOST = "127.0.0.1"
 # has lost it, and whoever started it, the scripts see the difference.
 MARKER_BUCKET = "aws2openstack-emulator-instance"
 MARKER_KEY = "instance-id"
+EMULATED_SERVICES = ("s3", "glue", "sts", "iam", "ec2", "athena", "lakeformation")
+"""The services Pulumi.local.yaml (and scripts/_lib.sh) send to the emulator."""
 PID_FILE = "moto.pid"
 LOG_FILE = "moto.log"
 
@@ -103,7 +105,10 @@ def started_pid(state: Path) -> int | None:
 
 
 def _is_our_emulator(pid: int) -> bool:
-    """The pid still leads the session started for moto (not a reused pid of another)."""
+    """The pid still leads the session started for moto (not a reused pid of another).
+
+    Its command line holds ``scripts/_moto_server.py``, so the check for ``moto_server``
+    finds it (and an emulator that an earlier version started as ``moto_server``)."""
     try:
         if os.getpgid(pid) != pid:
             return False
@@ -151,7 +156,9 @@ def start(port: int, state: Path, timeout: float) -> str:
         "--locked",
         "--extra",
         "offline",
-        "moto_server",
+        "python",
+        # moto plus the calls of the stack's resources that moto lacks (the file says which).
+        "scripts/_moto_server.py",
         "-H",
         HOST,
         "-p",
@@ -406,7 +413,7 @@ def check(stack: str, offline: bool, port: int, config_file: Path | None = None)
     }
     if offline:
         endpoint = f"http://{HOST}:{port}"
-        values["aws:endpoints"] = json.dumps([{s: endpoint for s in ("s3", "glue", "sts", "iam")}])
+        values["aws:endpoints"] = json.dumps([{s: endpoint for s in EMULATED_SERVICES}])
     project = yaml.safe_load(stack_config.PROJECT_FILE.read_text())["name"]
     settings.configure(settings.Settings(project=project, stack=stack))
     pulumi.runtime.set_all_config(values)

@@ -137,6 +137,9 @@ emulator_instance() { "${LIB_PY[@]}" instance --port "$EMULATOR_PORT"; }
 # Where the emulator instance of the stack's last successful up is recorded.
 instance_record() { echo "$STACKS_DIR/$stack.emulator"; }
 
+# The services scripts/offline.yaml sends to the emulator (tests/stack/test_offline_stack.py
+# checks the two lists agree, and scripts/_lib.py's EMULATED_SERVICES).
+EMULATED_SERVICES="s3 glue sts iam ec2 athena lakeformation"
 # The stack's aws:endpoints must name the emulator's port (scripts/offline.yaml says 5000).
 ensure_endpoints() {
     local want current service
@@ -144,7 +147,7 @@ ensure_endpoints() {
     current="$(with_stack_env pulumi config get --stack "$stack" --path 'aws:endpoints[0].s3' 2>/dev/null || true)"
     [ "$current" = "$want" ] && return 0
     say "pointing the AWS provider of stack $stack at $want (was: ${current:-not set}; pulumi config set --path aws:endpoints[0].*)"
-    for service in s3 glue sts iam; do
+    for service in $EMULATED_SERVICES; do
         with_stack_env pulumi config set --stack "$stack" --path "aws:endpoints[0].$service" "$want"
     done
 }

@@ -1,29 +1,58 @@
-"""Applies the AWS resources a program run registered to a local AWS emulator (moto).
+"""Applies the AWS resources a program run registered to a local AWS emulator (moto),
+and destroys them again.
 
 This plays the part of the AWS provider: each recorded registration becomes the AWS
-API call the provider would make, with the recorded inputs. Any input it does not know
-how to pass on is an error, so nothing the program declares is silently dropped.
+API call the provider would make, with the recorded inputs (the account family's calls:
+``tests.stack.account_emulator``). Any input it does not know how to pass on is an
+error, so nothing the program declares is silently dropped. ``destroy`` deletes in the
+reverse of the registration order, which is the order Pulumi's dependencies allow.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.config import Config
 from pulumi.runtime import rpc
 
-from tests.stack.program import ProgramRun, unwrap
+from tests.stack import account_emulator
+from tests.stack.program import ProgramRun, Registered, unwrap
 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+ACCOUNT_SERVICES = ("iam", "ec2", "glue", "athena", "lakeformation", "sts")
 
 
 def clients(endpoint: str, region: str) -> tuple[Any, Any]:
     s3 = boto3.client("s3", endpoint_url=endpoint, region_name=region, **CREDENTIALS)
     glue = boto3.client("glue", endpoint_url=endpoint, region_name=region, **CREDENTIALS)
     return s3, glue
+
+
+def account_clients(endpoint: str, region: str) -> dict[str, Any]:
+    """One client per service of the account family; a call moto does not answer (HTTP
+    500) fails at once instead of being retried."""
+    config = Config(retries={"max_attempts": 1, "mode": "standard"})
+    return {
+        service: boto3.client(
+            service, endpoint_url=endpoint, region_name=region, config=config, **CREDENTIALS
+        )
+        for service in ACCOUNT_SERVICES
+    }
+
+
+def default_tags(run: ProgramRun) -> dict[str, str]:
+    """The tags the stack's provider puts on every resource that takes tags."""
+    tags = unwrap(run.one("pulumi:providers:aws").inputs).get("defaultTags", {})
+    if isinstance(tags, str):
+        tags = json.loads(tags)
+    return dict(tags.get("tags", {}))
 
 
 def _only(inputs: dict[str, Any], allowed: set[str], type_: str) -> None:
@@ -105,6 +134,10 @@ class AppliedStack:
     bucket: str
     policies: dict[str, str] = field(default_factory=dict)
     """Bucket policies, applied by ``apply_policies`` once the objects are written."""
+    account: account_emulator.Applied | None = None
+    """The account family's clients and the ids the emulator gave its resources."""
+    applied: list[tuple[Registered, dict[str, Any]]] = field(default_factory=list)
+    """Every resource applied, in order, with the inputs it was applied with."""
 
     def apply_policies(self) -> None:
         for bucket, policy in self.policies.items():
@@ -123,7 +156,8 @@ def apply(run: ProgramRun, endpoint: str, region: str) -> AppliedStack:
     by ``AppliedStack.apply_policies`` after the objects.
     """
     s3, glue = clients(endpoint, region)
-    applied = AppliedStack(s3=s3, glue=glue, bucket="")
+    account = account_emulator.Applied(account_clients(endpoint, region), default_tags(run))
+    applied = AppliedStack(s3=s3, glue=glue, bucket="", account=account)
     handlers: dict[str, Callable[[dict[str, Any]], None]] = {}
 
     def bucket(i):
@@ -295,8 +329,64 @@ def apply(run: ProgramRun, endpoint: str, region: str) -> AppliedStack:
     for resource in run.resources:
         if not resource.type.startswith("aws:") or resource.type == "pulumi:providers:aws":
             continue
-        handler = handlers.get(resource.type)
-        if handler is None:
+        inputs = account.real(unwrap(resource.inputs))
+        if resource.type in account_emulator.CREATE:
+            account_emulator.CREATE[resource.type](account, resource, inputs)
+        elif resource.type in handlers:
+            handlers[resource.type](inputs)
+        else:
             raise AssertionError(f"the emulator cannot apply {resource.type} ({resource.name})")
-        handler(unwrap(resource.inputs))
+        applied.applied.append((resource, inputs))
     return applied
+
+
+def destroy(applied: AppliedStack) -> list[tuple[str, str]]:
+    """Delete every applied resource, last created first; each one that the emulator
+    refuses to delete stays, and is returned as ``(name, error)``."""
+    s3, glue = applied.s3, applied.glue
+    core: dict[str, Callable[[dict[str, Any]], Any]] = {
+        "aws:s3/bucket:Bucket": lambda i: _delete_bucket(s3, i["bucket"]),
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": lambda i: (
+            s3.delete_bucket_ownership_controls(Bucket=i["bucket"])
+        ),
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": lambda i: (
+            s3.delete_public_access_block(Bucket=i["bucket"])
+        ),
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
+            lambda i: s3.delete_bucket_encryption(Bucket=i["bucket"])
+        ),
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": lambda i: (
+            s3.delete_bucket_lifecycle(Bucket=i["bucket"])
+        ),
+        "aws:s3/bucketPolicy:BucketPolicy": lambda i: s3.delete_bucket_policy(Bucket=i["bucket"]),
+        "aws:s3/bucketObjectv2:BucketObjectv2": lambda i: s3.delete_object(
+            Bucket=i["bucket"], Key=i["key"]
+        ),
+        "aws:glue/catalogDatabase:CatalogDatabase": lambda i: glue.delete_database(Name=i["name"]),
+        "aws:glue/catalogTable:CatalogTable": lambda i: glue.delete_table(
+            DatabaseName=i["databaseName"], Name=i["name"]
+        ),
+        "aws:glue/partition:Partition": lambda i: glue.delete_partition(
+            DatabaseName=i["databaseName"],
+            TableName=i["tableName"],
+            PartitionValues=i["partitionValues"],
+        ),
+    }
+    failed = []
+    for resource, inputs in reversed(applied.applied):
+        try:
+            if resource.type in account_emulator.DELETE:
+                account_emulator.DELETE[resource.type](applied.account, resource, inputs)
+            else:
+                core[resource.type](inputs)
+        except Exception as err:  # what the emulator answered is the finding
+            failed.append((resource.name, f"{type(err).__name__}: {str(err)[:200]}"))
+    return failed
+
+
+def _delete_bucket(s3: Any, bucket: str) -> None:
+    """``forceDestroy``: the objects go first, then the bucket."""
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"])
+    s3.delete_bucket(Bucket=bucket)

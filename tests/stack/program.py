@@ -46,8 +46,26 @@ class Registered:
         return any(other.urn in urns for urns in self.property_dependencies.values())
 
 
+CALLER_ARN = f"arn:aws:iam::{ACCOUNT_ID}:user/tester"
+
+
+def _region() -> str:
+    return pulumi.Config("aws").get("region") or "eu-central-1"
+
+
 class ProgramMocks(pulumi.runtime.Mocks):
-    """Outputs = inputs, plus what AWS, Docker and random would compute."""
+    """Outputs = inputs, plus what AWS, Docker and random would compute.
+
+    ``data_lake_admins`` is what ``GetDataLakeSettings`` lists (by default the mocked
+    caller, so the account family declares its Lake Formation part);
+    ``data_lake_error``, when set, is the error that call fails with instead.
+    """
+
+    def __init__(
+        self, data_lake_admins: list[str] | None = None, data_lake_error: str | None = None
+    ) -> None:
+        self.data_lake_admins = [CALLER_ARN] if data_lake_admins is None else data_lake_admins
+        self.data_lake_error = data_lake_error
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         outputs = dict(args.inputs)
@@ -61,17 +79,48 @@ class ProgramMocks(pulumi.runtime.Mocks):
             outputs["repoDigest"] = f"{args.inputs.get('name')}@sha256:" + "cd" * 32
         if args.typ == "random:index/randomPassword:RandomPassword":
             outputs["result"] = "mock-Password-0123456789"
-        return f"{args.name}-id", outputs
+        if args.typ == "aws:iam/role:Role":
+            path = args.inputs.get("path", "/")
+            outputs["arn"] = f"arn:aws:iam::{ACCOUNT_ID}:role{path}{args.inputs['name']}"
+            return args.inputs["name"], outputs
+        if args.typ == "aws:ec2/vpc:Vpc":
+            outputs["mainRouteTableId"] = main_route_table_id(args.name)
+        if args.typ == "aws:glue/registry:Registry":
+            outputs["arn"] = (
+                f"arn:aws:glue:{_region()}:{ACCOUNT_ID}:registry/{args.inputs['registryName']}"
+            )
+        return mock_id(args.name), outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 "accountId": ACCOUNT_ID,
-                "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/tester",
+                "arn": CALLER_ARN,
                 "id": ACCOUNT_ID,
                 "userId": "AIDAEXAMPLE",
             }
+        if args.token == "aws:lakeformation/getDataLakeSettings:getDataLakeSettings":
+            if self.data_lake_error:
+                # A provider's error: the invoke fails for its caller, not the whole run.
+                return {}, [("", self.data_lake_error)]
+            return {"admins": self.data_lake_admins, "readOnlyAdmins": [], "id": ACCOUNT_ID}
+        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            region = _region()
+            return {
+                "names": [f"{region}{zone}" for zone in "abc"],
+                "zoneIds": [f"euc1-az{n}" for n in (2, 3, 1)],
+                "id": region,
+            }
         return {}
+
+
+def mock_id(name: str) -> str:
+    """The id the mocks give a resource named ``name`` (its inputs name others this way)."""
+    return f"{name}-id"
+
+
+def main_route_table_id(vpc_name: str) -> str:
+    return f"{vpc_name}-main-route-table"
 
 
 # Fields of a RegisterResourceRequest that are not resource options: kept elsewhere in

@@ -40,6 +40,24 @@ def run_rejected(config, *, stack="test", aws_config=None):
         ({"postgresUser": "Robert'); DROP"}, "postgresUser", "pulumi config set postgresUser"),
         ({"tlsOnlyPolicy": "yes"}, "tlsOnlyPolicy", "pulumi config set tlsOnlyPolicy"),
         ({"zoo": "yes"}, "zoo", "pulumi config set zoo false"),
+        ({"account": "maybe"}, "account", "pulumi config set account false"),
+        ({"account": "true"}, "zoo", "pulumi config set zoo true"),
+        (
+            {"account": "true", "zoo": "true", "tables": "sales_data,events_raw"},
+            "tables",
+            "pulumi config set tables sales_data,events_raw,customer_data",
+        ),
+        ({"account": "true", "zoo": "true", "vpcId": "vpc-1"}, "vpcId", "pulumi config set vpcId"),
+        (
+            {"account": "true", "zoo": "true", "vpcId": "vpc-0123456789abcdef0"},
+            "subnetCidrs",
+            "pulumi config set subnetCidrs 10.0.128.0/28,10.0.128.16/28",
+        ),
+        (
+            {"account": "true", "zoo": "true", "subnetCidrs": "10.42.0.0/24,10.42.0.0/24"},
+            "subnetCidrs",
+            "pulumi config set subnetCidrs",
+        ),
     ],
 )
 def test_each_bad_value_is_named_with_its_fix_and_nothing_is_declared(

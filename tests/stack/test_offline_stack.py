@@ -7,6 +7,7 @@ import json
 import yaml
 
 from datagen.catalog import TABLES
+from scripts._lib import EMULATED_SERVICES
 from tests.stack import aws_emulator
 from tests.stack.program import PROJECT, ROOT, run_program, unwrap
 from tests.support.glue_reader import read_table
@@ -24,11 +25,16 @@ def local_stack_config(port: int | None = None) -> tuple[dict[str, str], dict[st
 
 
 def test_local_stack_points_one_endpoint_entry_at_the_emulator():
-    """The template sends s3, glue, sts, iam to one endpoint, path-style, account from STS."""
+    """The template (scripts/offline.yaml) sends every service the stack uses (the
+    account's ec2, athena and lakeformation too) to one endpoint, path-style, account from
+    STS; the scripts rewrite the same services for another port."""
     _, aws = local_stack_config()
     endpoints = json.loads(aws["aws:endpoints"])
     assert len(endpoints) == 1
-    assert set(endpoints[0]) == {"s3", "glue", "sts", "iam"}
+    assert set(endpoints[0]) == set(EMULATED_SERVICES)
+    assert set(EMULATED_SERVICES) == {"s3", "glue", "sts", "iam", "ec2", "athena", "lakeformation"}
+    shell = (ROOT / "scripts" / "_lib.sh").read_text()
+    assert f'EMULATED_SERVICES="{" ".join(EMULATED_SERVICES)}"' in shell
     assert len(set(endpoints[0].values())) == 1
     assert aws["aws:s3UsePathStyle"] == "true"
     assert aws["aws:skipCredentialsValidation"] == "true"

@@ -382,5 +382,6 @@ def test_the_docs_document_every_output_and_config_key(program_env, free_port):
     project, aws = local_stack_config(free_port)
     outputs = set(run_program({"postgresPort": free_port}).outputs)
     outputs |= set(run_program(project, stack="local", aws_config=aws).outputs)
+    outputs |= set(run_program({"account": "true", "zoo": "true", "database": "false"}).outputs)
     assert sorted(name for name in outputs if f"`{name}`" not in outputs_doc) == []
     assert sorted(key for key in declared_keys() if f"`{key}`" not in configuration_doc) == []

@@ -1,4 +1,6 @@
-"""A moto server on a free local port: S3, Glue and STS over real HTTP.
+"""A moto server on a free local port: S3, Glue, STS, IAM, EC2, Athena and Lake Formation
+over real HTTP, with the calls moto lacks added as the offline stack's emulator adds them
+(``scripts/_moto_server.py``) and AWS-managed IAM policies loaded.
 
 HTTP (not moto's in-process patching) because pyarrow's S3 filesystem and pyiceberg
 read S3 through their own clients, which only a real endpoint can serve.
@@ -19,6 +21,7 @@ import pytest
 from moto.glue.responses import GlueResponse
 from moto.server import ThreadedMotoServer
 
+from scripts import _moto_server
 from tests.support.glue_reader import Endpoint
 
 REGION = "eu-central-1"
@@ -58,6 +61,9 @@ def moto_server() -> Iterator[str]:
     patch = pytest.MonkeyPatch()
     for operation, (key, limit) in GLUE_PAGE_LIMITS.items():
         patch.setattr(GlueResponse, operation, _paged(operation, key, limit))
+    # raising=False: most of the calls are new attributes of moto's classes.
+    _moto_server.install(lambda cls, name, value: patch.setattr(cls, name, value, raising=False))
+    patch.setenv(_moto_server.MANAGED_POLICIES, "true")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
