@@ -934,8 +934,9 @@ def docker_api() -> Iterator[str]:
 
 
 def local_config_with_port(folder: Path, postgres_port: int) -> Path:
-    """Pulumi.local.yaml with another postgresPort, as a file of its own in ``folder``."""
-    config = yaml.safe_load((ROOT / "Pulumi.local.yaml").read_text())
+    """The offline template (scripts/offline.yaml) with another postgresPort, as a file of
+    its own in ``folder``."""
+    config = yaml.safe_load((ROOT / "scripts" / "offline.yaml").read_text())
     config["config"]["aws2openstack-testenv:postgresPort"] = str(postgres_port)
     path = folder / "Pulumi.local-port.yaml"
     path.write_text(yaml.safe_dump(config))
@@ -977,7 +978,8 @@ def test_check_marks_each_failure_with_its_fix_and_exits_1(sandbox):
     """Without Docker and emulator, scripts/check shows ✗ docker and ✗ aws, each with a fix."""
     result = sandbox.run("check", "local", DOCKER_HOST="unix:///nonexistent/docker.sock")
     assert result.returncode == 1
-    assert "configuration from Pulumi.local.yaml" in result.stdout  # the stack's own file
+    # No stack file yet in a fresh checkout: the offline template it would start from.
+    assert "configuration from offline.yaml" in result.stdout
     lines = _marks(result.stdout)
     assert "Fix: start Docker" in lines["✗ docker"]
     assert "no AWS emulator answers" in lines["✗ aws"] and "scripts/up local" in lines["✗ aws"]
