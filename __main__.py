@@ -64,6 +64,7 @@ stack = Stack(
     tables=tables,
     manifest=manifest,
     aws_opts=aws_opts,
+    components=(components := {}),
 )
 truth = ground_truth(
     stack=cfg.stack,
@@ -89,7 +90,9 @@ catalog = GlueCatalog(
     GlueCatalogArgs(env=cfg.env, tables=tables, manifest=manifest, account_id=account_id),
     opts=aws_opts,
 )
-components = {family.name: family.declare(stack) for family in families}
+for family in families:
+    # In registry order: a family may build on what the ones before it declared.
+    components[family.name] = family.declare(stack)
 
 outputs = stack_outputs(
     cfg, truth, [family.outputs(stack, components[family.name]) for family in families]

@@ -86,6 +86,14 @@ class DatabaseSettings:
 
 
 @dataclass(frozen=True)
+class TargetSettings:
+    port_base: int
+    """First of the four 127.0.0.1 ports: object store, REST catalog, metastore, Trino."""
+    metastore_database: str = "hive_metastore"
+    """The metastore's database, a second database of the stack's PostgreSQL."""
+
+
+@dataclass(frozen=True)
 class StackConfig:
     stack: str
     env: str
@@ -101,6 +109,8 @@ class StackConfig:
     database: DatabaseSettings | None
     zoo: bool = False
     """Whether the stack adds the table zoo, database ``<env>_zoo`` (docs/zoo.md)."""
+    target: TargetSettings | None = None
+    """The target lakehouse (config ``target``, docs/target.md), or ``None`` when off."""
 
     @property
     def tags(self) -> dict[str, str]:
@@ -449,6 +459,31 @@ def load(
                 "a name that does not start with pg_ (PostgreSQL reserves pg_* role names)",
                 "testuser",
             )
+    target = None
+    if reader.boolean("target"):
+        target = TargetSettings(port_base=reader.limited(limits.TARGET_PORT_BASE))
+        if database is None:
+            reader.fail(
+                "target",
+                True,
+                "false when database is false (the metastore's database is in the stack's "
+                "PostgreSQL)",
+                "false (or pulumi config set database true)",
+            )
+        elif database.database == target.metastore_database:
+            reader.fail(
+                "postgresDatabase",
+                database.database,
+                f"a name other than {target.metastore_database} (the metastore's database)",
+                "aws2openstack_test",
+            )
+        elif database.host_port in range(target.port_base, target.port_base + 4):
+            reader.fail(
+                "targetPortBase",
+                target.port_base,
+                f"a base whose four ports do not include postgresPort {database.host_port}",
+                str(limits.TARGET_PORT_BASE.example),
+            )
     if reader.problems:
         raise ConfigError("invalid stack configuration:\n  - " + "\n  - ".join(reader.problems))
 
@@ -473,6 +508,7 @@ def load(
         aws=aws,
         database=database,
         zoo=zoo,
+        target=target,
     )
 
 

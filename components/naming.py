@@ -158,3 +158,13 @@ def container_name(env: str) -> str:
 def volume_name(env: str) -> str:
     """The PostgreSQL data volume of a stack: ``aws2openstack-<env>-pgdata``."""
     return f"aws2openstack-{resource_slug(env)}-pgdata"
+
+
+def network_name(env: str) -> str:
+    """The stack's private Docker network (the database and the target lakehouse)."""
+    return f"aws2openstack-{resource_slug(env)}-net"
+
+
+def target_container_name(env: str, role: str) -> str:
+    """A container of the target lakehouse: ``role`` is objects, rest, metastore or trino."""
+    return f"aws2openstack-{resource_slug(env)}-{role}"

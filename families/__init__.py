@@ -11,8 +11,9 @@ from __future__ import annotations
 from families.base import Family, Stack
 from families.database.family import FAMILY as DATABASE
 from families.tables.family import FAMILY as TABLES
+from families.target.family import FAMILY as TARGET
 from families.zoo.family import FAMILY as ZOO
 
-FAMILIES: tuple[Family, ...] = (TABLES, ZOO, DATABASE)
+FAMILIES: tuple[Family, ...] = (TABLES, ZOO, DATABASE, TARGET)
 
 __all__ = ["FAMILIES", "Family", "Stack"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from abc import ABC
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -46,6 +46,9 @@ class Stack:
     """What was generated for ``tables``: databases, tables, partitions, files."""
     aws_opts: pulumi.ResourceOptions
     """The options of every AWS resource: the stack's explicit provider."""
+    components: Mapping[str, Any] = field(default_factory=dict)
+    """What the families before a family in the registry declared, by family name (the
+    target lakehouse builds on the database's)."""
 
 
 class Family(ABC):
