@@ -19,6 +19,7 @@ import pytest
 
 from components import target_settings as settings
 from tests.engines import trino_server
+from tests.families.target import metastore as hive_metastore
 from tests.families.target import rest_catalog
 from tests.support.glue_reader import Endpoint
 from tests.support.moto_server import ACCESS_KEY, REGION, SECRET_KEY
@@ -67,7 +68,38 @@ def rest(object_store: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @pytest.fixture(scope="module")
-def trino(object_store: str, rest: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def metastore(
+    object_store: str, postgres_server: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """The metastore on its own database of the suite's PostgreSQL, as the stack's is."""
+    if not (hive_metastore.home() / ".complete").exists():
+        pytest.fail(
+            "the metastore is not in the cache: "
+            "uv run python -m tests.families.target.metastore install"
+        )
+    name = postgres_server.create_database("hive_metastore")
+    site = settings.metastore_site(
+        jdbc_url=f"jdbc:postgresql://127.0.0.1:{postgres_server.port}/{name}",
+        user=postgres_server.user,
+        password=postgres_server.password,
+        endpoints=settings.Endpoints(object_store, "http://unused", "thrift://unused:9083"),
+        credentials=settings.S3Credentials(ACCESS_KEY, SECRET_KEY),
+    )
+    server = hive_metastore.Metastore(tmp_path_factory.mktemp("metastore"), site)
+    try:
+        server.init_schema()
+        server.start()
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+        postgres_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def trino(
+    object_store: str, rest: Any, metastore: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
     import trino as client
 
     home = trino_server.server_home()
@@ -82,9 +114,10 @@ def trino(object_store: str, rest: Any, tmp_path_factory: pytest.TempPathFactory
     catalog_dir = node.etc / "catalog"
     shutil.rmtree(catalog_dir)
     catalog_dir.mkdir()
-    endpoints = settings.Endpoints(object_store, rest.url, "thrift://127.0.0.1:9")
+    endpoints = settings.Endpoints(object_store, rest.url, metastore.uri)
     keys = settings.S3Credentials(ACCESS_KEY, SECRET_KEY)
     (catalog_dir / "iceberg.properties").write_text(settings.trino_iceberg_catalog(endpoints, keys))
+    (catalog_dir / "hive.properties").write_text(settings.trino_hive_catalog(endpoints, keys))
     node.start()
     try:
         node.wait_ready()
@@ -127,3 +160,23 @@ def test_iceberg_canary_creates_and_reads_back_through_the_rest_catalog(trino, o
         ).list_objects_v2(Bucket=settings.WAREHOUSE_BUCKET)["Contents"]
     ]
     assert any(k.startswith("iceberg/") and k.endswith(".metadata.json") for k in keys), keys
+
+
+def test_hive_canary_creates_and_reads_back_a_parquet_table_through_the_metastore(
+    trino, object_store
+):
+    """The canary's Hive half: a partitioned Parquet table made by Trino SQL in the hive
+    catalog (the metastore on PostgreSQL), filled and read back; its files are on S3."""
+    location = f"s3://{settings.WAREHOUSE_BUCKET}/{settings.HIVE_PREFIX}/canary"
+    _run(trino, f"CREATE SCHEMA IF NOT EXISTS hive.canary WITH (location = '{location}')")
+    _run(
+        trino,
+        "CREATE TABLE hive.canary.probe (id bigint, name varchar, part varchar) "
+        "WITH (format = 'PARQUET', partitioned_by = ARRAY['part'])",
+    )
+    values = ", ".join(f"({i}, '{n}', 'p{i % 2}')" for i, n in CANARY_ROWS)
+    _run(trino, f"INSERT INTO hive.canary.probe VALUES {values}")
+    rows = _run(trino, "SELECT id, name FROM hive.canary.probe ORDER BY id")
+    assert [tuple(r) for r in rows] == CANARY_ROWS
+    partitions = _run(trino, 'SELECT part FROM hive.canary."probe$partitions" ORDER BY part')
+    assert [tuple(r) for r in partitions] == [("p0",), ("p1",)]
