@@ -72,6 +72,7 @@ stack = Stack(
     aws_opts=aws_opts,
     aws_provider=provider,
     catalog=catalog,
+    components=(components := {}),
 )
 truth = ground_truth(
     stack=cfg.stack,
@@ -92,7 +93,9 @@ data = SyntheticData(
     ),
     opts=aws_opts,
 )
-components = {family.name: family.declare(stack) for family in families}
+for family in families:
+    # In registry order: a family may build on what the ones before it declared.
+    components[family.name] = family.declare(stack)
 
 outputs = stack_outputs(
     cfg, truth, [family.outputs(stack, components[family.name]) for family in families]

@@ -109,6 +109,14 @@ class AccountSettings:
 
 
 @dataclass(frozen=True)
+class TargetSettings:
+    port_base: int
+    """First of the four 127.0.0.1 ports: object store, REST catalog, metastore, Trino."""
+    metastore_database: str = "hive_metastore"
+    """The metastore's database, a second database of the stack's PostgreSQL."""
+
+
+@dataclass(frozen=True)
 class StackConfig:
     stack: str
     env: str
@@ -128,6 +136,8 @@ class StackConfig:
     """The volume tables a Glue job writes (``volumeGb`` above 0; docs/volume.md)."""
     account: AccountSettings | None = None
     """The account around the tables (``account: true``, docs/account.md), or ``None``."""
+    target: TargetSettings | None = None
+    """The target lakehouse (config ``target``, docs/target.md), or ``None`` when off."""
 
     @property
     def tags(self) -> dict[str, str]:
@@ -483,6 +493,31 @@ def load(
                 "a name that does not start with pg_ (PostgreSQL reserves pg_* role names)",
                 "testuser",
             )
+    target = None
+    if reader.boolean("target"):
+        target = TargetSettings(port_base=reader.limited(limits.TARGET_PORT_BASE))
+        if database is None:
+            reader.fail(
+                "target",
+                True,
+                "false when database is false (the metastore's database is in the stack's "
+                "PostgreSQL)",
+                "false (or pulumi config set database true)",
+            )
+        elif database.database == target.metastore_database:
+            reader.fail(
+                "postgresDatabase",
+                database.database,
+                f"a name other than {target.metastore_database} (the metastore's database)",
+                "aws2openstack_test",
+            )
+        elif database.host_port in range(target.port_base, target.port_base + 4):
+            reader.fail(
+                "targetPortBase",
+                target.port_base,
+                f"a base whose four ports do not include postgresPort {database.host_port}",
+                str(limits.TARGET_PORT_BASE.example),
+            )
     if reader.problems:
         raise ConfigError("invalid stack configuration:\n  - " + "\n  - ".join(reader.problems))
 
@@ -509,6 +544,7 @@ def load(
         zoo=zoo,
         volume=volume,
         account=account,
+        target=target,
     )
 
 

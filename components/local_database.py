@@ -26,6 +26,8 @@ CONTAINER_PORT = 5432
 DATA_PATH = "/var/lib/postgresql/data"
 PASSWORD_LENGTH = 32
 WAIT_TIMEOUT_SECONDS = 120
+NETWORK_ALIAS = "postgres"
+"""The database's host name on the stack's private network."""
 
 
 @dataclass
@@ -43,6 +45,9 @@ class LocalDatabaseArgs:
     bundled ``migrations/`` or config ``migrationsDir``."""
     image: str = POSTGRES_IMAGE
     """The PostgreSQL 15 image, pinned to a patch release."""
+    private_network: bool = False
+    """Whether to create the stack's private Docker network and join it as host
+    ``postgres``, for the target lakehouse's containers (config ``target``)."""
 
 
 def database_url(user: str, password: str, port: int, database: str) -> str:
@@ -93,6 +98,20 @@ class LocalDatabase(pulumi.ComponentResource):
         )
         secret_password = pulumi.Output.secret(password.result)
 
+        network = None
+        if args.private_network:
+            network = docker.Network(
+                f"{name}-network",
+                name=naming.network_name(args.env),
+                internal=False,
+                labels=[docker.NetworkLabelArgs(label=k, value=v) for k, v in self._labels(args)],
+                opts=child,
+            )
+        extra = {}
+        if network is not None:
+            extra["networks_advanced"] = [
+                docker.ContainerNetworksAdvancedArgs(name=network.name, aliases=[NETWORK_ALIAS])
+            ]
         container = docker.Container(
             f"{name}-container",
             name=naming.container_name(args.env),
@@ -117,6 +136,7 @@ class LocalDatabase(pulumi.ComponentResource):
             wait=True,
             wait_timeout=WAIT_TIMEOUT_SECONDS,
             restart="unless-stopped",
+            **extra,
             labels=[docker.ContainerLabelArgs(label=k, value=v) for k, v in self._labels(args)],
             # The name and the host port are fixed, so a replacement must remove the old
             # container first or the new one cannot take them.
@@ -135,6 +155,9 @@ class LocalDatabase(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[container]),
         )
 
+        self.password = secret_password
+        self.user = args.user
+        self.network_name = network.name if network is not None else None
         self.host_port = pulumi.Output.from_input(args.host_port)
         self.database_name = pulumi.Output.from_input(args.database)
         self.container_name = container.name

@@ -195,3 +195,13 @@ def iam_name(env: str, region: str, role: str) -> str:
         return f"{ACCOUNT_PREFIX}-{env}{suffix}"
     head = env[: room - DIGEST_LENGTH - 1].rstrip("_")
     return f"{ACCOUNT_PREFIX}-{head}_{digest(env, room - len(head) - 1)}{suffix}"
+
+
+def network_name(env: str) -> str:
+    """The stack's private Docker network (the database and the target lakehouse)."""
+    return f"aws2openstack-{resource_slug(env)}-net"
+
+
+def target_container_name(env: str, role: str) -> str:
+    """A container of the target lakehouse: ``role`` is objects, rest, metastore or trino."""
+    return f"aws2openstack-{resource_slug(env)}-{role}"

@@ -45,6 +45,9 @@ TABLES_PER_DATABASE = Limit("tablesPerDatabase", 0, 1000, "tables in each extra 
 LIFECYCLE_DAYS = Limit("lifecycleDays", 1, 3650, "days until S3 expires the objects", 7)
 # Below 1024 needs root on the host; the container publishes on 127.0.0.1 only.
 POSTGRES_PORT = Limit("postgresPort", 1024, 65535, "host port of PostgreSQL", 55432)
+TARGET_PORT_BASE = Limit(
+    "targetPortBase", 1024, 65532, "first of the target lakehouse's four host ports", 19000
+)
 
 # The volume family's Glue job (docs/volume.md): 0 turns it off; a size above the cap
 # needs the cap raised first, explicitly.
@@ -63,5 +66,6 @@ ALL: tuple[Limit, ...] = (
     POSTGRES_PORT,
     VOLUME_GB,
     VOLUME_MAX_GB,
+    TARGET_PORT_BASE,
 )
 BY_KEY: dict[str, Limit] = {limit.key: limit for limit in ALL}

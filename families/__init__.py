@@ -12,9 +12,10 @@ from families.account.family import FAMILY as ACCOUNT
 from families.base import Family, Stack
 from families.database.family import FAMILY as DATABASE
 from families.tables.family import FAMILY as TABLES
+from families.target.family import FAMILY as TARGET
 from families.volume.family import FAMILY as VOLUME
 from families.zoo.family import FAMILY as ZOO
 
-FAMILIES: tuple[Family, ...] = (TABLES, ZOO, ACCOUNT, DATABASE, VOLUME)
+FAMILIES: tuple[Family, ...] = (TABLES, ZOO, ACCOUNT, DATABASE, TARGET, VOLUME)
 
 __all__ = ["FAMILIES", "Family", "Stack"]

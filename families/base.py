@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from abc import ABC
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -53,6 +53,9 @@ class Stack:
     catalog: GlueCatalog
     """The Glue databases and tables of every table family: a family whose resources name
     them takes their names from these resources, so Pulumi orders create and destroy."""
+    components: Mapping[str, Any] = field(default_factory=dict)
+    """What the families before a family in the registry declared, by family name (the
+    target lakehouse builds on the database's)."""
 
 
 class Family(ABC):

@@ -33,6 +33,7 @@ class Database(Family):
                 database=settings.database,
                 user=settings.user,
                 migrations_dir=settings.migrations_dir,
+                private_network=stack.cfg.target is not None,
             ),
         )
 
