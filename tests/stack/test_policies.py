@@ -147,3 +147,33 @@ def test_the_linter_runs_from_its_own_definitions():
     assert parliament.iam_definition_path.endswith("iam_definition.json")
     services = {service["prefix"] for service in parliament.iam_definition}
     assert {"s3", "glue", "iam", "sts", "athena", "lakeformation"} <= services
+
+
+def test_every_policy_of_the_account_and_volume_families_passes_the_linter(program_env, free_port):
+    """With the account and the volume tables on, every role's trust and inline policy and
+    the bucket policy are found among the declared inputs, each of its kind, and none has
+    a linter finding."""
+    run = run_program(
+        {
+            "profile": "small",
+            "zoo": "true",
+            "account": "true",
+            "volumeGb": "1",
+            "postgresPort": free_port,
+        }
+    )
+    resources = [
+        SimpleNamespace(type=r.type, name=r.name, inputs=unwrap(r.inputs)) for r in run.resources
+    ]
+    policies = declared_policies(resources)
+    kinds = [policy.kind for policy in policies]
+    # The account's three roles and the volume job's role: a trust policy each, their inline
+    # policies, and the bucket's resource policy.
+    assert kinds.count(TRUST) == 4, [(p.resource, p.path) for p in policies]
+    assert kinds.count(IDENTITY) >= 4 and kinds.count(RESOURCE) == 1, kinds
+    findings = {
+        f"{p.resource} {p.path}": policy_findings(p.document, p.kind)
+        for p in policies
+        if policy_findings(p.document, p.kind)
+    }
+    assert findings == {}
