@@ -635,8 +635,8 @@ def _account(reader: _Reader, zoo: bool, table_names: list[str]) -> AccountSetti
             reader.fail(
                 "subnetCidrs",
                 "",
-                f"two free blocks of {vpc_id} when vpcId is set, different for every stack "
-                "that shares the VPC",
+                "two free blocks of the shared VPC (vpcId) when vpcId is set, different for every "
+                "stack that shares it",
                 example,
             )
             return AccountSettings(subnet_cidrs=DEFAULT_SUBNET_CIDRS, vpc_id=vpc_id)

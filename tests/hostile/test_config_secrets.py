@@ -23,8 +23,16 @@ _INVALID_AWS = {
 _PROJECT_KEYS = sorted(declared_keys())
 
 
+# Keys read only when their family is on: set with the family, so that they are read.
+_FAMILY_OF = {
+    "vpcId": {"account": "true", "zoo": "true"},
+    "subnetCidrs": {"account": "true", "zoo": "true"},
+    "targetPortBase": {"target": "true"},
+}
+
+
 def _run_with_secret(key: str, value: str, caplog, capsys) -> tuple[str, str]:
-    config = {} if key.startswith("aws:") else {key: value}
+    config = {} if key.startswith("aws:") else {**_FAMILY_OF.get(key, {}), key: value}
     aws_config = {key: value} if key.startswith("aws:") else None
     full_key = key if key.startswith("aws:") else f"{PROJECT}:{key}"
     records: list = []

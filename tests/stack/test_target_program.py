@@ -83,7 +83,7 @@ def test_target_secrets_are_never_in_plaintext(target_run):
     assert all(is_secret_value(u["content"]) for u in trino["uploads"])
     assert is_secret_value(_containers(target_run)["target-objects"].inputs["envs"])
     assert {"TARGET_S3_ACCESS_KEY", "TARGET_S3_SECRET_KEY"} <= target_run.secret_outputs
-    assert MOCK_PASSWORD not in json.dumps(target_run.outputs["TESTENV_GROUND_TRUTH"])
+    assert MOCK_PASSWORD not in json.dumps(target_run.ground_truth)
 
 
 def test_target_files_are_the_shaped_ones(target_run):
@@ -117,7 +117,7 @@ def test_target_orders_services_after_what_they_need(target_run):
 
 def test_target_truth_section_is_in_the_ground_truth(target_run):
     """The ground truth gets a target section with the loopback endpoints."""
-    truth = target_run.outputs["TESTENV_GROUND_TRUTH"]
+    truth = target_run.ground_truth
     assert truth["target"]["trino"]["uri"] == "http://127.0.0.1:19103"
 
 

@@ -162,7 +162,7 @@ def test_the_estimate_is_logged_and_in_the_ground_truth(volume_run):
     (line,) = [message for message in logged if message.startswith("volume tables:")]
     assert f"{expected.dpu_hours:,.2f} DPU-hours" in line and f"${expected.dollars:,.2f}" in line
     assert "8 x G.2X" in line
-    section = run.outputs["TESTENV_GROUND_TRUTH"]["volume"]
+    section = run.ground_truth["volume"]
     assert section["estimate"]["dollars"] == round(expected.dollars, 2)
     assert section["rows_per_table"] == plan.rows
     assert [t["name"] for t in section["tables"]] == ["events", "events_iceberg"]
@@ -183,4 +183,4 @@ def test_volume_gb_0_declares_nothing_of_the_family(program_env):
     run = run_program({"database": "false"})
     assert not run.of_type(COMPONENT) and not run.of_type(JOB) and not run.of_type(RUN)
     assert not [key for key in run.outputs if key.startswith("TESTENV_VOLUME")]
-    assert "volume" not in run.outputs["TESTENV_GROUND_TRUTH"]
+    assert "volume" not in run.ground_truth

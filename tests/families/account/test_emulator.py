@@ -49,7 +49,7 @@ def comparable(truth: dict[str, Any]) -> dict[str, Any]:
 def deployed(account_run, moto_endpoint):
     run = account_run
     applied = aws_emulator.apply(run, moto_endpoint.url, moto_endpoint.region)
-    truth = run.outputs["TESTENV_GROUND_TRUTH"]
+    truth = run.ground_truth
     inventory = Inventory(applied.account.clients, truth["env"], truth["bucket"], truth["region"])
     return run, applied, inventory
 
@@ -60,7 +60,7 @@ def test_every_account_resource_reads_back_equal_to_the_ground_truth(deployed):
     the schema's table, the queries' tables)."""
     run, _, inventory = deployed
     read = inventory.read()
-    truth = comparable(run.outputs["TESTENV_GROUND_TRUTH"])
+    truth = comparable(run.ground_truth)
     assert set(read) == set(truth)
     for key in truth:
         assert normalized(read[key]) == normalized(truth[key]), key
@@ -102,7 +102,7 @@ def test_every_taggable_account_resource_carries_the_stacks_tags(deployed):
     none (it keeps a registry's tags elsewhere), so the registry is read as untagged."""
     run, applied, inventory = deployed
     c = applied.account.clients
-    truth = run.outputs["TESTENV_GROUND_TRUTH"]["account"]
+    truth = run.ground_truth["account"]
     tagged: dict[str, set[str]] = {}
     for role in truth["iam_roles"]:
         tags = c["iam"].get_role(RoleName=role["name"])["Role"]["Tags"]
@@ -144,7 +144,7 @@ def test_destroy_leaves_nothing_and_a_second_up_reads_back_the_same(deployed):
     """Deleting in reverse order removes every resource of the stack (the emulator has the
     deletes moto lacks); applying again gives the same inventory."""
     run, applied, inventory = deployed
-    truth = run.outputs["TESTENV_GROUND_TRUTH"]
+    truth = run.ground_truth
     first = normalized(inventory.read())
     assert aws_emulator.destroy(applied) == []
     remaining = leftovers(applied.account.clients, truth["env"], truth["bucket"])
@@ -165,7 +165,7 @@ def test_moto_alone_cannot_delete_a_connection_saved_queries_or_a_classifier(dep
     connection, the classifier and the four saved queries behind, and the next up fails on
     the connection that is still there."""
     run, applied, _ = deployed
-    truth = run.outputs["TESTENV_GROUND_TRUTH"]
+    truth = run.ground_truth
     monkeypatch.delattr(GlueResponse, "delete_connection")
     monkeypatch.delattr(GlueResponse, "delete_classifier")
     monkeypatch.delattr(AthenaResponse, "delete_named_query")
@@ -231,7 +231,7 @@ def test_a_shared_vpc_gets_only_the_stacks_subnets_and_group(program_env, moto_e
     shared = clients["ec2"].create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     run = run_program({**ACCOUNT, "vpcId": shared, "subnetCidrs": "10.0.128.0/28,10.0.128.16/28"})
     applied = aws_emulator.apply(run, moto_endpoint.url, moto_endpoint.region)
-    truth = run.outputs["TESTENV_GROUND_TRUTH"]
+    truth = run.ground_truth
     read = Inventory(applied.account.clients, truth["env"], truth["bucket"], truth["region"]).read()
     assert (
         read["vpc"]

@@ -241,7 +241,7 @@ def test_without_data_lake_admin_the_lake_formation_part_is_left_out_with_the_fi
     (warning,) = [w for w in warnings if "Lake Formation left out" in w]
     assert CALLER_ARN in warning and "data lake administrators" in warning
     assert "never writes" in warning
-    lake_formation = run.outputs["TESTENV_GROUND_TRUTH"]["account"]["lake_formation"]
+    lake_formation = run.ground_truth["account"]["lake_formation"]
     assert lake_formation["declared"] is False and CALLER_ARN in lake_formation["reason"]
     assert lake_formation["resources"] == lake_formation["permissions"] == []
 
@@ -278,7 +278,7 @@ def test_the_outputs_name_what_the_ground_truth_cannot_know(account_run):
     """TESTENV_ACCOUNT_IDS maps the truth's network names to ids; the role ARNs, workgroup
     and job are outputs too, equal to the truth's."""
     outputs = account_run.outputs
-    truth = outputs["TESTENV_GROUND_TRUTH"]["account"]
+    truth = account_run.ground_truth["account"]
     ids = outputs["TESTENV_ACCOUNT_IDS"]
     assert set(ids["subnet_ids"]) == {s["name"] for s in truth["subnets"]}
     assert set(ids["security_group_ids"]) == {g["name"] for g in truth["security_groups"]}
@@ -296,4 +296,4 @@ def test_account_false_declares_and_exports_nothing_of_it(program_env, zoo):
     run = run_program({"zoo": zoo, "database": "false"})
     assert not run.of_type(COMPONENT)
     assert not [name for name in run.outputs if "ACCOUNT" in name or "ROLE_ARN" in name]
-    assert "account" not in run.outputs["TESTENV_GROUND_TRUTH"]
+    assert "account" not in run.ground_truth
