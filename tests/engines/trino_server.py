@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from tests.support import local_service
 from tests.support.glue_reader import Endpoint
 from tests.support.net import free_port
 
@@ -350,8 +351,7 @@ class TrinoServer:
         raise RuntimeError(f"Trino not ready after {seconds:.0f} s:\n{self.tail()}")
 
     def tail(self, lines: int = 40) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
+        return local_service.log_tail(self.log, lines)
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.engines.trino_server import cache_dir
+from tests.support import local_service
 from tests.support.net import free_port
 
 VERSION = "4.0.1"
@@ -167,18 +168,10 @@ class Metastore:
         raise RuntimeError(f"the metastore is not ready after {seconds:.0f} s:\n{self.tail()}")
 
     def tail(self, lines: int = 40) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
+        return local_service.log_tail(self.log, lines)
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=30)
+        local_service.stop_process(self.process)
 
 
 if __name__ == "__main__":
