@@ -7,7 +7,9 @@ store. All of them sit on the stack's private network and publish their ports on
 127.0.0.1 only; images are pinned to exact versions and used by image id. The object
 store's keys are generated per stack and are secrets everywhere (state, outputs, the
 containers' environments and files). Every file and setting is shaped by
-``components.target_settings``.
+``components.target_settings``. When the containers are healthy, the canary
+(``components.target_canary``) makes, reads back and drops a table in each of Trino's
+catalogs: an ``up`` whose target does not work fails.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pulumi_random as random
 from components import naming
 from components import target_settings as settings
 from components.metastore_database import MetastoreDatabase
+from components.target_canary import TargetCanary
 
 LISTEN_ADDRESS = "127.0.0.1"
 WAIT_TIMEOUT_SECONDS = 300
@@ -86,6 +89,8 @@ class TargetLakehouse(pulumi.ComponentResource):
     """Keys, images, the four containers and the warehouse bucket of one stack's target."""
 
     endpoints: pulumi.Output[dict[str, str]]
+    image_digests: pulumi.Output[dict[str, str]]
+    """``<name>@sha256:...`` of each pulled image (objects, rest, trino), as pulled."""
     access_key: pulumi.Output[str]
     secret_key: pulumi.Output[str]
 
@@ -146,10 +151,16 @@ class TargetLakehouse(pulumi.ComponentResource):
                 ),
             )
 
+        digests: dict[str, pulumi.Output[str]] = {}
+
         def image(role: str, ref: str) -> pulumi.Output[str]:
-            return docker.RemoteImage(
+            pulled = docker.RemoteImage(
                 f"{name}-{role}-image", name=ref, keep_locally=True, opts=child
-            ).image_id
+            )
+            # What the tag resolved to when pulled: no published source states these
+            # images' digests, so the stack records the one it runs.
+            digests[role] = pulled.repo_digest
+            return pulled.image_id
 
         objects = container(
             "objects",
@@ -195,7 +206,10 @@ class TargetLakehouse(pulumi.ComponentResource):
                                 jdbc_uri=REST_CATALOG_JDBC, endpoints=INTERNAL, credentials=k
                             )
                         )
-                        | {"AWS_REGION": settings.S3_REGION}
+                        | {
+                            "AWS_REGION": settings.S3_REGION,
+                            "JAVA_TOOL_OPTIONS": f"-Xmx{settings.HEAPS['rest']}",
+                        }
                     )
                 )
             ),
@@ -240,6 +254,7 @@ class TargetLakehouse(pulumi.ComponentResource):
                 "SERVICE_NAME=metastore",
                 "DB_DRIVER=postgres",
                 f"HIVE_AUX_JARS_PATH={settings.METASTORE_AUX_JARS}",
+                f"SERVICE_OPTS=-Xmx{settings.HEAPS['metastore']}",
             ],
             uploads=[docker.ContainerUploadArgs(file="/opt/hive/conf/hive-site.xml", content=site)],
             depends_on=[database, warehouse],
@@ -249,6 +264,9 @@ class TargetLakehouse(pulumi.ComponentResource):
             "trino",
             image("trino", settings.TRINO_IMAGE),
             uploads=[
+                docker.ContainerUploadArgs(
+                    file="/etc/trino/jvm.config", content=settings.trino_jvm_config()
+                ),
                 docker.ContainerUploadArgs(
                     file="/etc/trino/catalog/iceberg.properties",
                     content=pulumi.Output.secret(
@@ -265,6 +283,15 @@ class TargetLakehouse(pulumi.ComponentResource):
             depends_on=[rest, metastore],
         )
 
+        # The canary: Trino SQL in both catalogs, read back, so that an up whose target
+        # does not work fails (components.target_canary).
+        self.canary = TargetCanary(
+            f"{name}-canary",
+            trino_uri=f"http://{LISTEN_ADDRESS}:{ports['trino']}",
+            containers=[objects.id, rest.id, metastore.id, trino.id],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[trino]),
+        )
+
         self.endpoints = pulumi.Output.from_input(
             {
                 "s3": f"http://{LISTEN_ADDRESS}:{ports['objects']}",
@@ -273,6 +300,7 @@ class TargetLakehouse(pulumi.ComponentResource):
                 "trino": f"http://{LISTEN_ADDRESS}:{ports['trino']}",
             }
         )
+        self.image_digests = pulumi.Output.all(**digests)
         self.access_key = pulumi.Output.secret(access.result)
         self.secret_key = pulumi.Output.secret(secret.result)
         self.containers = [objects.name, rest.name, metastore.name, trino.name]

@@ -23,6 +23,12 @@ POSTGRES_JDBC_URL = (
 POSTGRES_JDBC_SHA256 = "188976721ead8e8627eb6d8389d500dccc0c9bebd885268a3047180274a6031e"
 """The PostgreSQL JDBC driver the metastore image lacks, by its Maven Central sha256."""
 
+HEAPS: Mapping[str, str] = {"rest": "256m", "metastore": "512m", "trino": "2G"}
+"""Each JVM's most heap (``-Xmx``), the same in the containers and in the suite's local
+processes, so that the memory measured here (benchmarks/target_memory.py) is the
+containers' too. The REST image takes it as ``JAVA_TOOL_OPTIONS``, the Hive image as
+``SERVICE_OPTS`` (appended after its own ``-Xmx1G``), Trino in its ``jvm.config``."""
+
 OBJECT_STORE_PORT = 9000
 REST_CATALOG_PORT = 8181
 METASTORE_PORT = 9083
@@ -183,6 +189,27 @@ def metastore_dockerfile(base: str = METASTORE_IMAGE) -> str:
         f"ADD --checksum=sha256:{POSTGRES_JDBC_SHA256} {POSTGRES_JDBC_URL} "
         "/opt/hive/lib/postgresql.jar\n"
     )
+
+
+def trino_jvm_config(heap: str = HEAPS["trino"]) -> str:
+    """Trino's ``etc/jvm.config``: the heap of ``HEAPS`` and the flags Trino's own
+    deployment guide gives."""
+    flags = [
+        "-server",
+        f"-Xmx{heap}",
+        "-XX:+UseG1GC",
+        "-XX:G1HeapRegionSize=32M",
+        "-XX:+ExplicitGCInvokesConcurrent",
+        "-XX:+ExitOnOutOfMemoryError",
+        "-XX:-OmitStackTraceInFastThrow",
+        "-XX:ReservedCodeCacheSize=256M",
+        "-XX:+EnableDynamicAgentLoading",
+        "-Djdk.attach.allowAttachSelf=true",
+        "-Djdk.nio.maxCachedBufferSize=2000000",
+        "-Dfile.encoding=UTF-8",
+        "-Duser.timezone=UTC",
+    ]
+    return "".join(f"{flag}\n" for flag in flags)
 
 
 def env_list(values: Mapping[str, str]) -> list[str]:

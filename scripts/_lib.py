@@ -308,6 +308,87 @@ def container_health(name: str) -> str:
     return done.stdout.strip()
 
 
+TARGET_SERVICES = (
+    ("objects", "TARGET_S3_ENDPOINT"),
+    ("rest", "TARGET_ICEBERG_REST_URI"),
+    ("metastore", "TARGET_METASTORE_URI"),
+    ("trino", "TARGET_TRINO_URI"),
+)
+"""The target's services (docs/target.md): each one's role and the output of its endpoint."""
+PROBE_SECONDS = 5.0
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    """The status and body of a GET; an HTTP error status is an answer too."""
+    try:
+        with urllib.request.urlopen(url, timeout=PROBE_SECONDS) as response:
+            return response.status, response.read(4096)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(4096)
+
+
+def _no_answer(error: BaseException) -> str:
+    reason = getattr(error, "reason", None) or error
+    return f"no answer ({reason})"
+
+
+def probe_target(role: str, endpoint: str) -> str:
+    """What the target service at ``endpoint`` answers, probed as its kind of server:
+    an S3 XML reply, the REST catalog's ``/v1/config``, a thrift port that accepts a
+    connection, Trino's ``/v1/info`` (``starting`` until its first node is up)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        if role == "metastore":
+            parts = urlsplit(endpoint)
+            with socket.create_connection(
+                (parts.hostname or HOST, parts.port or 9083), timeout=PROBE_SECONDS
+            ):
+                return "ready (thrift port accepts connections)"
+        if role == "objects":
+            code, body = _get(f"{endpoint}/")
+            if b"<?xml" in body or b"<Error>" in body or b"ListAllMyBucketsResult" in body:
+                return f"ready (S3 answers, HTTP {code})"
+            return f"answers HTTP {code}, but not as S3"
+        if role == "rest":
+            code, body = _get(f"{endpoint}/v1/config")
+            if code == 200 and b"defaults" in body:
+                return "ready (GET /v1/config)"
+            return f"answers HTTP {code} on /v1/config, not as an Iceberg REST catalog"
+        code, body = _get(f"{endpoint}/v1/info")
+        info = json.loads(body) if code == 200 else {}
+        if info.get("starting") is False:
+            return f"ready (Trino {info.get('nodeVersion', {}).get('version', '?')})"
+        if info.get("starting"):
+            return "starting (its first node is not up yet)"
+        return f"answers HTTP {code} on /v1/info, not as Trino"
+    except (OSError, ValueError) as error:
+        return _no_answer(error)
+
+
+def target_health(values: dict[str, Any], stack: str) -> list[str]:
+    """One line per target service of the outputs: its endpoint, what answers there and,
+    when the outputs name them, its container's state."""
+    containers = str(values.get("TARGET_CONTAINERS") or "").split(",")
+    lines = []
+    for index, (role, key) in enumerate(TARGET_SERVICES):
+        endpoint = str(values.get(key) or "")
+        if not endpoint:
+            lines.append(f"  {role:<10} no {key} output; fix: scripts/up {stack}")
+            continue
+        name = containers[index] if index < len(containers) else ""
+        answer = probe_target(role, endpoint)
+        if answer.startswith("no answer"):
+            why = f"docker logs {name}" if name else "docker logs of its container"
+            answer += f"; fix: {why} shows why, scripts/up {stack} restarts it"
+        line = f"  {role:<10} {endpoint:<26} {answer}"
+        if name:
+            line += f"\n  {'':<10} container {name}: {container_health(name)}"
+        lines.append(line)
+    return lines
+
+
 def status(stack: str, offline: bool) -> None:
     exported = pulumi_json("stack", "export", "--stack", stack)
     deployment = (exported or {}).get("deployment") or {}
@@ -335,6 +416,9 @@ def status(stack: str, offline: bool) -> None:
         print(f"schema     revision {values.get('SCHEMA_REVISION', 'unknown')}")
     else:
         print("container  none (database is off for this stack)")
+    if values.get("TARGET_TRINO_URI"):
+        print("target     (docs/target.md)")
+        print("\n".join(target_health(values, stack)))
 
 
 def database_env(stack: str) -> dict[str, str]:

@@ -612,6 +612,35 @@ def test_status_shows_resources_outputs_without_secrets_and_container_health(san
     assert sandbox.records("docker")[0]["args"][0] == "inspect"
 
 
+def test_status_probes_each_target_service_and_names_the_fix_for_a_silent_one(sandbox, moto_server):
+    """With the target's outputs, scripts/status probes each endpoint as its kind of
+    server: the emulator answers as S3 (ready); nothing listens on the other three
+    ports, and each such line says so with the container to read the log of."""
+    names = [f"aws2openstack-dev-bob-{role}" for role in ("objects", "rest", "metastore", "trino")]
+    closed = [free_port() for _ in range(3)]
+    outputs = {
+        **OUTPUTS,
+        "TARGET_S3_ENDPOINT": moto_server,
+        "TARGET_ICEBERG_REST_URI": f"http://127.0.0.1:{closed[0]}",
+        "TARGET_METASTORE_URI": f"thrift://127.0.0.1:{closed[1]}",
+        "TARGET_TRINO_URI": f"http://127.0.0.1:{closed[2]}",
+        "TARGET_CONTAINERS": ",".join(names),
+    }
+    (sandbox.tmp / "outputs.json").write_text(json.dumps(outputs))
+    result = sandbox.run("status", "dev-bob", FAKE_STACK_EXISTS="1")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("target     ", 1)[1].splitlines()[1:]
+    ready = r"objects\s+http://127\.0\.0\.1:\d+\s+ready \(S3 answers, HTTP 200\)"
+    assert re.search(ready, lines[0]), lines[0]
+    roles = ("rest", "metastore", "trino")
+    for line, role, name in zip(lines[2::2], roles, names[1:], strict=True):
+        assert line.split()[0] == role, line
+        assert "no answer (" in line and f"fix: docker logs {name} shows why" in line, line
+    for line, name in zip(lines[1::2], names, strict=True):
+        assert line.strip() == f"container {name}: running (healthy)"
+    assert len(result.stdout.splitlines()) <= 40  # still one screen
+
+
 def test_status_of_a_stack_that_does_not_exist_says_how_to_create_it(sandbox):
     """scripts/status on a missing stack exits 1 with one line naming scripts/up."""
     result = sandbox.run("status", "dev-nobody", FAKE_LOGGED_IN="1")

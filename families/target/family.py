@@ -4,8 +4,11 @@ config ``target: true`` (docs/target.md)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+import pulumi
 
 from components.target_lakehouse import TargetLakehouse, TargetLakehouseArgs
 from families.base import Family, Stack
@@ -52,6 +55,10 @@ class Target(Family):
             "TARGET_ICEBERG_REST_URI": target.endpoints["iceberg_rest"],
             "TARGET_METASTORE_URI": target.endpoints["metastore"],
             "TARGET_TRINO_URI": target.endpoints["trino"],
+            "TARGET_CONTAINERS": pulumi.Output.all(*target.containers).apply(",".join),
+            "TARGET_IMAGE_DIGESTS": target.image_digests.apply(
+                lambda d: json.dumps(d, sort_keys=True)
+            ),
             "TARGET_S3_ACCESS_KEY": target.access_key,
             "TARGET_S3_SECRET_KEY": target.secret_key,
         }

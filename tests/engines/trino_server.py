@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from components import target_settings
 from tests.support import local_service
 from tests.support.glue_reader import Endpoint
 from tests.support.net import free_port
@@ -197,21 +198,8 @@ def java_home() -> Path:
 
 
 # A small single node: the matrix reads KB-MB tables, and the machine has two cores.
-JVM_CONFIG = """\
--server
--Xmx2G
--XX:+UseG1GC
--XX:G1HeapRegionSize=32M
--XX:+ExplicitGCInvokesConcurrent
--XX:+ExitOnOutOfMemoryError
--XX:-OmitStackTraceInFastThrow
--XX:ReservedCodeCacheSize=256M
--XX:+EnableDynamicAgentLoading
--Djdk.attach.allowAttachSelf=true
--Djdk.nio.maxCachedBufferSize=2000000
--Dfile.encoding=UTF-8
--Duser.timezone=UTC
-"""
+JVM_CONFIG = target_settings.trino_jvm_config()
+"""The target's Trino flags (a 2 GB heap): one shape for every Trino the suite runs."""
 STARTUP_SECONDS = 600
 """How long the server may take to say ``starting: false`` (a loaded 2-core machine
 takes minutes; an idle one under one)."""

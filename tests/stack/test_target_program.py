@@ -71,6 +71,10 @@ def test_target_images_are_the_pinned_ones_by_image_id(target_run):
     for role in ("objects", "rest", "trino"):
         image = unwrap(_containers(target_run)[f"target-{role}"].inputs)["image"]
         assert image.startswith("sha256:"), role
+    # The digest each tag resolved to when pulled is an output (the mock's repoDigest).
+    digests = json.loads(target_run.outputs["TARGET_IMAGE_DIGESTS"])
+    assert sorted(digests) == ["objects", "rest", "trino"]
+    assert digests["trino"] == f"{settings.TRINO_IMAGE}@sha256:" + "cd" * 32
 
 
 def test_target_secrets_are_never_in_plaintext(target_run):
@@ -80,7 +84,8 @@ def test_target_secrets_are_never_in_plaintext(target_run):
         plain = json.dumps(_without_secrets(resource.inputs))
         assert MOCK_PASSWORD not in plain, resource.name
     trino = _containers(target_run)["target-trino"].inputs
-    assert all(is_secret_value(u["content"]) for u in trino["uploads"])
+    catalogs = [u for u in trino["uploads"] if "/catalog/" in u["file"]]
+    assert len(catalogs) == 2 and all(is_secret_value(u["content"]) for u in catalogs)
     assert is_secret_value(_containers(target_run)["target-objects"].inputs["envs"])
     assert {"TARGET_S3_ACCESS_KEY", "TARGET_S3_SECRET_KEY"} <= target_run.secret_outputs
     assert MOCK_PASSWORD not in json.dumps(target_run.ground_truth)
@@ -101,8 +106,21 @@ def test_target_files_are_the_shaped_ones(target_run):
     assert uploads["/etc/trino/catalog/hive.properties"] == settings.trino_hive_catalog(
         INTERNAL, keys
     )
+    assert uploads["/etc/trino/jvm.config"] == settings.trino_jvm_config()
     (site,) = unwrap(_containers(target_run)["target-metastore"].inputs)["uploads"]
     assert "jdbc:postgresql://postgres:5432/hive_metastore" in site["content"]
+
+
+def test_target_jvms_get_the_heaps_the_suite_measures(target_run):
+    """Each JVM's -Xmx is settings.HEAPS, as the suite's local processes have it."""
+    heaps = settings.HEAPS
+    rest = unwrap(_containers(target_run)["target-rest"].inputs)["envs"]
+    assert f"JAVA_TOOL_OPTIONS=-Xmx{heaps['rest']}" in rest
+    metastore = unwrap(_containers(target_run)["target-metastore"].inputs)["envs"]
+    assert f"SERVICE_OPTS=-Xmx{heaps['metastore']}" in metastore
+    trino = unwrap(_containers(target_run)["target-trino"].inputs)["uploads"]
+    (jvm,) = [u["content"] for u in trino if u["file"] == "/etc/trino/jvm.config"]
+    assert f"-Xmx{heaps['trino']}\n" in jvm
 
 
 def test_target_orders_services_after_what_they_need(target_run):
@@ -113,6 +131,22 @@ def test_target_orders_services_after_what_they_need(target_run):
     assert by_name["target-trino"].depends_on(by_name["target-rest"])
     assert by_name["target-trino"].depends_on(by_name["target-metastore"])
     assert by_name["target-metastore"].depends_on(by_name["target-metastore-database"])
+
+
+def test_target_canary_runs_after_trino_on_its_loopback_port(target_run):
+    """The canary is the target's child, after Trino, on Trino's 127.0.0.1 port, and
+    reruns when any of the four containers is replaced (their ids are its inputs)."""
+    (component,) = target_run.of_type("aws2openstack:testenv:TargetLakehouse")
+    (canary,) = target_run.of_type("pulumi-python:dynamic/testenv:TargetCanary")
+    by_name = {r.name: r for r in target_run.resources}
+    assert canary.parent == component.urn
+    assert canary.depends_on(by_name["target-trino"])
+    inputs = unwrap(canary.inputs)
+    assert inputs["trino_uri"] == "http://127.0.0.1:19103"
+    assert len(inputs["containers"]) == len(ROLES)
+    assert target_run.outputs["TARGET_CONTAINERS"] == ",".join(
+        f"aws2openstack-test-{role}" for role in ROLES
+    )
 
 
 def test_target_truth_section_is_in_the_ground_truth(target_run):

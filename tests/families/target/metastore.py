@@ -23,6 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from components import target_settings as settings
 from tests.engines.trino_server import cache_dir
 from tests.support import local_service
 from tests.support.net import free_port
@@ -117,14 +118,22 @@ def install() -> Path:
 
 
 class Metastore:
-    """One metastore on 127.0.0.1 with ``site`` (the target's hive-site.xml) in ``folder``."""
+    """One metastore on 127.0.0.1 with ``site`` (the target's hive-site.xml) in ``folder``.
+
+    The one setting added to the container's file is ``metastore.thrift.bind.host``: the
+    container listens on every address of its private network (Docker publishes the port
+    on 127.0.0.1), the local process on 127.0.0.1 alone."""
 
     def __init__(self, folder: Path, site: str) -> None:
         self.port = free_port()
         self.uri = f"thrift://127.0.0.1:{self.port}"
         conf = folder / "conf"
         conf.mkdir(parents=True)
-        (conf / "metastore-site.xml").write_text(site)
+        bind = (
+            "  <property>\n    <name>metastore.thrift.bind.host</name>\n"
+            "    <value>127.0.0.1</value>\n  </property>\n</configuration>"
+        )
+        (conf / "metastore-site.xml").write_text(site.replace("</configuration>", bind, 1))
         base = home() / f"apache-hive-metastore-{VERSION}-bin"
         # schematool finds its SQL scripts under METASTORE_HOME.
         self.env = {**os.environ, "METASTORE_HOME": str(base)}
@@ -133,7 +142,15 @@ class Metastore:
         self.process: subprocess.Popen[bytes] | None = None
 
     def _java(self, main: str, *args: str) -> list[str]:
-        return [JAVA, "-Xmx512m", *JAVA_OPENS, "-cp", self.classpath, main, *args]
+        return [
+            JAVA,
+            f"-Xmx{settings.HEAPS['metastore']}",
+            *JAVA_OPENS,
+            "-cp",
+            self.classpath,
+            main,
+            *args,
+        ]
 
     def init_schema(self) -> None:
         with self.log.open("ab") as log:

@@ -6,8 +6,11 @@ from Maven Central with ``mvn dependency:copy-dependencies`` into
 (``iceberg-open-api``, classifier ``test-fixtures``), the servlet they serve
 (``iceberg-core``, classifier ``tests``), ``S3FileIO`` (``iceberg-aws`` and the AWS SDK
 modules it calls), Jetty 11, SQLite for the JDBC catalog and Hadoop's ``Configuration``
-(the server builds its catalog with one). ``RestCatalog`` starts it on 127.0.0.1 with the
-environment ``components.target_settings.rest_catalog_env`` shapes, the container's.
+(the server builds its catalog with one). ``RestCatalog`` starts it with the environment
+``components.target_settings.rest_catalog_env`` shapes, the container's, through
+``LoopbackRestServer.java`` (run from source): the fixture's own catalog, adapter and
+servlet on a connector bound to 127.0.0.1, where ``RESTCatalogServer`` binds every
+interface and has no setting for the address.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
+from components import target_settings as settings
 from tests.engines.trino_server import cache_dir
 from tests.support import local_service
 from tests.support.net import free_port
@@ -45,7 +49,8 @@ ARTIFACTS: tuple[tuple[str, str, str, str], ...] = (
     ("org.apache.hadoop", "hadoop-client-runtime", "3.4.1", ""),
     ("org.slf4j", "slf4j-simple", "2.0.17", ""),
 )
-MAIN_CLASS = "org.apache.iceberg.rest.RESTCatalogServer"
+LAUNCHER = Path(__file__).with_name("LoopbackRestServer.java")
+"""Serves ``org.apache.iceberg.rest.RESTCatalogServer``'s catalog on 127.0.0.1 only."""
 JAVA_HOMES = ("/usr/lib/jvm/java-17-openjdk-amd64", "/usr/lib/jvm/temurin-25-jdk-amd64")
 STARTUP_SECONDS = 180
 
@@ -113,10 +118,10 @@ class RestCatalog:
         }
         self.command = [
             java(),
-            "-Xmx256m",
+            f"-Xmx{settings.HEAPS['rest']}",
             "-cp",
             f"{lib}/*",
-            MAIN_CLASS,
+            str(LAUNCHER),
         ]
         self.process: subprocess.Popen[bytes] | None = None
 

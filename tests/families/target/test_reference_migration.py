@@ -15,35 +15,12 @@ import urllib.request
 from collections import Counter
 from typing import Any
 
-import pytest
-
 from components import target_settings as settings
 from datagen import digest
 from tests.engines import trino_reader
-from tests.engines.deployed import Deployed, deploy
 from tests.families.target.conftest import s3_client
-from tests.support.glue_reader import Endpoint
-from tests.support.moto_server import ACCESS_KEY, REGION, SECRET_KEY
 
 SCHEMA = "migrated"
-
-
-@pytest.fixture(scope="module")
-def source(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> Deployed:
-    """The source: the program's core tables applied to a clean emulator (its S3 and Glue)."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-            patch.delenv(name, raising=False)
-        patch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-        patch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        patch.setenv("TESTENV_CACHE_DIR", str(tmp_path_factory.mktemp("source-cache")))
-        reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-        urllib.request.urlopen(reset).close()
-        return deploy(
-            Endpoint(REGION, moto_server, ACCESS_KEY, SECRET_KEY),
-            tmp_path_factory.mktemp("source-s3"),
-            {"database": "false", "tables": "sales_data,customer_data"},
-        )
 
 
 def copy_prefix(client: Any, location: str, target: str) -> int:
