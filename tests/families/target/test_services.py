@@ -9,12 +9,16 @@ SQL in each catalog (REST and metastore), read back and dropped.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+import dill
 import pytest
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime._serialization import _deserialize
 
 from components import target_canary as canary
 from components import target_settings as settings
@@ -38,10 +42,13 @@ def test_rest_catalog_answers_its_config_endpoint(rest):
 
 def test_canary_makes_reads_back_and_drops_a_table_in_each_catalog(trino, object_store):
     """The canary of ``pulumi up`` (components.target_canary), through its provider as
-    the engine calls it: an Iceberg table on the REST catalog and a partitioned Hive
-    Parquet table on the metastore, each read back with its rows; nothing of them is left."""
+    the engine calls it (pickled and unpickled): an Iceberg table on the REST catalog and
+    a partitioned Hive Parquet table on the metastore, each read back with its rows;
+    nothing of them is left."""
     uri = f"http://127.0.0.1:{trino.port}"
-    provider = TargetCanaryProvider()
+    blob = serialize_provider(TargetCanaryProvider())
+    assert b"components.target_canary" in base64.b64decode(blob)
+    provider = _deserialize(lambda: dill.loads(base64.b64decode(blob)))
     created = provider.create({"trino_uri": uri, "containers": ["a", "b", "c", "d"]})
     assert created.outs["rows_read"] == {"iceberg": len(canary.ROWS), "hive": len(canary.ROWS)}
     for catalog in ("iceberg", "hive"):
@@ -54,6 +61,22 @@ def test_canary_makes_reads_back_and_drops_a_table_in_each_catalog(trino, object
     # A second run (a replaced container) finds a clean target again.
     updated = provider.update("id", created.outs, {"trino_uri": uri, "containers": ["e"] * 4})
     assert updated.outs["rows_read"] == created.outs["rows_read"]
+
+
+def test_canary_runs_again_only_for_a_replaced_container_or_a_moved_port():
+    """diff: the same inputs change nothing (a second up runs no canary); a new container
+    id or another Trino URI does."""
+    provider = TargetCanaryProvider()
+    olds = {"trino_uri": "http://127.0.0.1:19003", "containers": ["a", "b", "c", "d"]}
+    outs = {**olds, "rows_read": {"iceberg": 3, "hive": 3}}
+    assert provider.diff("id", outs, dict(olds)).changes is False
+    assert provider.diff("id", outs, {**olds, "containers": ["a", "b", "c", "e"]}).changes
+    assert provider.diff("id", outs, {**olds, "trino_uri": "http://127.0.0.1:19103"}).changes
+
+
+def test_canary_refuses_a_uri_that_is_not_http_host_port():
+    with pytest.raises(ValueError, match="trino_uri 'thrift://127.0.0.1:9083' is not http"):
+        canary.run("thrift://127.0.0.1:9083")
 
 
 def test_canary_fails_naming_the_catalog_when_its_storage_does_not_work(trino, object_store):
