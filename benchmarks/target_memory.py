@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import statistics
 import sys
 import tempfile
@@ -30,8 +31,9 @@ sys.path.insert(0, str(ROOT))
 SERVICES = ("rest", "metastore", "trino")
 
 
-def resident_kib(pid: int) -> int:
-    """``VmRSS`` of ``pid`` and every process below it, in KiB."""
+def resident_kib(pid: int, field: str = "VmRSS") -> int:
+    """``field`` of ``/proc/<pid>/status`` (``VmRSS`` now, ``VmHWM`` the peak) summed over
+    ``pid`` and every process below it, in KiB."""
     total = 0
     pending = [pid]
     while pending:
@@ -41,7 +43,7 @@ def resident_kib(pid: int) -> int:
         except FileNotFoundError:
             continue
         for line in status.splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 total += int(line.split()[1])
         children = Path(f"/proc/{current}/task/{current}/children")
         if children.exists():
@@ -49,8 +51,8 @@ def resident_kib(pid: int) -> int:
     return total
 
 
-def one_run(object_store: str, postgres: object, folder: Path) -> dict[str, int]:
-    """Start the three services, run the canary, measure; KiB per service."""
+def one_run(object_store: str, postgres: object, folder: Path) -> dict[str, tuple[int, int]]:
+    """Start the three services, run the canary, measure; (now, peak) KiB per service."""
     from components import target_canary
     from tests.families.target import services
 
@@ -64,7 +66,10 @@ def one_run(object_store: str, postgres: object, folder: Path) -> dict[str, int]
         )
         target_canary.run(f"http://127.0.0.1:{trino.port}")
         processes = {"rest": rest.process, "metastore": metastore.process, "trino": trino.process}
-        return {name: resident_kib(process.pid) for name, process in processes.items()}
+        return {
+            name: (resident_kib(process.pid), resident_kib(process.pid, "VmHWM"))
+            for name, process in processes.items()
+        }
 
 
 def main() -> None:
@@ -81,6 +86,7 @@ def main() -> None:
     from tests.support import postgres as local_postgres
     from tests.support.moto_server import ACCESS_KEY, SECRET_KEY
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
     emulator = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     emulator.start()
     host, port = emulator.get_host_and_port()
@@ -94,6 +100,7 @@ def main() -> None:
     ).create_bucket(Bucket=settings.WAREHOUSE_BUCKET)
     server = local_postgres.start_server()
     samples: dict[str, list[int]] = {name: [] for name in SERVICES}
+    peaks: dict[str, list[int]] = {name: [] for name in SERVICES}
     try:
         for run in range(args.runs):
             with tempfile.TemporaryDirectory(prefix="target-memory-") as tmp:
@@ -101,26 +108,29 @@ def main() -> None:
                 for name in SERVICES:
                     (folder / name).mkdir()
                 measured = one_run(object_store, server, folder)
-            for name, kib in measured.items():
-                samples[name].append(kib)
+            for name, (now, peak) in measured.items():
+                samples[name].append(now)
+                peaks[name].append(peak)
             print(
                 f"run {run + 1}: "
-                + ", ".join(f"{n} {k / 1024:,.0f} MiB" for n, k in measured.items())
+                + ", ".join(f"{n} {k / 1024:,.0f} MiB" for n, (k, _) in measured.items())
             )
     finally:
         local_postgres.remove_server(server)
         emulator.stop()
 
-    print(f"\nresident memory after the canary, {args.runs} runs (MiB):")
+    print(f"\nresident memory after the canary (VmRSS; peak VmHWM), {args.runs} runs, MiB:")
     for name in SERVICES:
         values = [kib / 1024 for kib in samples[name]]
+        peak = statistics.median(kib / 1024 for kib in peaks[name])
         heap = settings.HEAPS[name]
         print(
             f"  {name:<10} heap -Xmx{heap:<5} median {statistics.median(values):>6,.0f} "
-            f"(min {min(values):,.0f}, max {max(values):,.0f})"
+            f"(min {min(values):,.0f}, max {max(values):,.0f}); peak median {peak:,.0f}"
         )
-    totals = [sum(samples[name][i] for name in SERVICES) / 1024 for i in range(args.runs)]
-    print(f"  {'total':<16} median {statistics.median(totals):>12,.0f}")
+    for label, table in (("total", samples), ("total peak", peaks)):
+        totals = [sum(table[name][i] for name in SERVICES) / 1024 for i in range(args.runs)]
+        print(f"  {label:<16} median {statistics.median(totals):>12,.0f}")
 
 
 if __name__ == "__main__":

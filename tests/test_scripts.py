@@ -1104,6 +1104,19 @@ def test_clean_refuses_a_cache_dir_that_holds_other_files(sandbox):
 # --- test ------------------------------------------------------------------------------------
 
 
+def test_scripts_test_refuses_a_worker_count_that_is_not_a_number():
+    """TESTENV_TEST_WORKERS=two stops scripts/test first, naming the variable and the fix."""
+    env = {**os.environ, "TESTENV_TEST_WORKERS": "two"}
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "test")], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "scripts/test: TESTENV_TEST_WORKERS='two' is not a number of workers (fix: a whole "
+        "number such as 2, or 0 for one process)"
+    )
+
+
 def test_test_without_apt_get_says_what_to_install(tmp_path):
     """On a machine without apt-get, scripts/test stops before anything runs and names what
     to install: Java here (java is not on PATH), or first PostgreSQL where its server
