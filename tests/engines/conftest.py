@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.engines import readers, trino_server
-from tests.engines.deployed import Deployed, deploy
+from tests.engines.deployed import Deployed, deploy_clean
 from tests.support import jars
 from tests.support.glue_reader import Endpoint
 from tests.support.moto_server import ACCESS_KEY, REGION, SECRET_KEY
@@ -36,18 +35,9 @@ SESSION_TIME_ZONE = "UTC"
 def deployed(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
     """The program's AWS resources applied to a clean moto, its objects also copied
     locally for DuckDB (``tests.engines.deployed``)."""
-    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request).close()
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-            patch.delenv(name, raising=False)
-        patch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-        patch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        patch.setenv("TESTENV_CACHE_DIR", str(tmp_path_factory.mktemp("engines-cache")))
-        endpoint = Endpoint(REGION, moto_server, ACCESS_KEY, SECRET_KEY)
-        mirror = tmp_path_factory.mktemp("engines-s3")
-        # The database has nothing to do with the tables: an AWS-only stack needs no Docker.
-        yield deploy(endpoint, mirror, {"database": "false", "zoo": "true"})
+    # The database has nothing to do with the tables: an AWS-only stack needs no Docker.
+    config = {"database": "false", "zoo": "true"}
+    yield deploy_clean(moto_server, tmp_path_factory, config, "engines")
 
 
 def _java_available() -> bool:
@@ -209,12 +199,8 @@ def trino_node(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> It
     node = trino_server.TrinoServer(
         home, trino_server.java_home(), tmp_path_factory.mktemp("trino"), endpoint
     )
-    node.start()
-    try:
-        node.wait_ready()
+    with node.running():
         yield node
-    finally:
-        node.stop()
 
 
 @pytest.fixture(scope="session")

@@ -118,6 +118,29 @@ def deploy(endpoint: Endpoint, mirror: Path, config: dict[str, str]) -> Deployed
     return Deployed(run, endpoint, applied.bucket, mirror, tables)
 
 
+def deploy_clean(
+    moto_server: str, tmp_path_factory: Any, config: dict[str, str], name: str
+) -> Deployed:
+    """``deploy`` to a reset emulator, as a caller without AWS settings of its own: the
+    emulator's keys, no profile, a generator cache and a mirror folder named ``name``."""
+    import urllib.request
+
+    import pytest
+
+    from tests.support.moto_server import ACCESS_KEY, REGION, SECRET_KEY
+
+    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request).close()
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+            patch.delenv(variable, raising=False)
+        patch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        patch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        patch.setenv("TESTENV_CACHE_DIR", str(tmp_path_factory.mktemp(f"{name}-cache")))
+        endpoint = Endpoint(REGION, moto_server, ACCESS_KEY, SECRET_KEY)
+        return deploy(endpoint, tmp_path_factory.mktemp(f"{name}-s3"), config)
+
+
 def direct_files(folder: Path) -> list[Path]:
     """Files directly in ``folder`` (not in sub-folders), as Hive lists a location."""
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "_")))

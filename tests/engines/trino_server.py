@@ -15,6 +15,7 @@ releases need Java 24 or newer (``java_home`` finds one).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -340,6 +341,16 @@ class TrinoServer:
 
     def tail(self, lines: int = 40) -> str:
         return local_service.log_tail(self.log, lines)
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[TrinoServer]:
+        """Started and ready within the block, stopped after it (also when it fails)."""
+        self.start()
+        try:
+            self.wait_ready()
+            yield self
+        finally:
+            self.stop()
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

@@ -5,7 +5,6 @@ target's catalogs."""
 
 from __future__ import annotations
 
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,29 +12,17 @@ import boto3
 import pytest
 
 from components import target_settings as settings
-from tests.engines.deployed import Deployed, deploy
+from tests.engines.deployed import Deployed, deploy_clean
 from tests.families.target import services
-from tests.support.glue_reader import Endpoint
-from tests.support.moto_server import ACCESS_KEY, REGION, SECRET_KEY
+from tests.support.moto_server import ACCESS_KEY, SECRET_KEY
 
 
 @pytest.fixture(scope="package")
 def source(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> Deployed:
     """What the package migrates from: the program's ``sales_data`` and ``customer_data``
     applied to a clean emulator (its S3 and Glue); the canary tests need nothing of it."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-            patch.delenv(name, raising=False)
-        patch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-        patch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        patch.setenv("TESTENV_CACHE_DIR", str(tmp_path_factory.mktemp("source-cache")))
-        reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-        urllib.request.urlopen(reset).close()
-        return deploy(
-            Endpoint(REGION, moto_server, ACCESS_KEY, SECRET_KEY),
-            tmp_path_factory.mktemp("source-s3"),
-            {"database": "false", "tables": "sales_data,customer_data"},
-        )
+    config = {"database": "false", "tables": "sales_data,customer_data"}
+    return deploy_clean(moto_server, tmp_path_factory, config, "source")
 
 
 def s3_client(url: str) -> Any:

@@ -113,9 +113,5 @@ def trino_service(
     endpoints = _endpoints(object_store, rest_url, metastore_uri)
     (catalog_dir / "iceberg.properties").write_text(settings.trino_iceberg_catalog(endpoints, KEYS))
     (catalog_dir / "hive.properties").write_text(settings.trino_hive_catalog(endpoints, KEYS))
-    node.start()
-    try:
-        node.wait_ready()
+    with node.running():
         yield node
-    finally:
-        node.stop()
