@@ -327,20 +327,17 @@ class TrinoServer:
         """Until ``/v1/info`` says ``starting: false`` and the node has announced itself as
         a worker (``starting: false`` comes first: a query in between finds no node); the
         log's tail when that does not happen in time."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Trino exited with {self.process.returncode} while starting:\n{self.tail()}"
-                )
-            info = self.info()
-            if info is not None and info.get("starting") is False and self.active_nodes() > 0:
-                return
-            time.sleep(1)
-        raise RuntimeError(f"Trino not ready after {seconds:.0f} s:\n{self.tail()}")
-
-    def tail(self, lines: int = 40) -> str:
-        return local_service.log_tail(self.log, lines)
+        local_service.wait_ready(
+            "Trino",
+            self.process,
+            self.log,
+            lambda: (
+                (info := self.info()) is not None
+                and info.get("starting") is False
+                and self.active_nodes() > 0
+            ),
+            seconds,
+        )
 
     @contextlib.contextmanager
     def running(self) -> Iterator[TrinoServer]:

@@ -1,10 +1,33 @@
 """What the suite's locally started services (Java processes from Maven Central) share:
-the tail of a service's log for an error message, and stopping its process."""
+waiting until one is ready, the tail of its log for an error message, and stopping it."""
 
 from __future__ import annotations
 
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+
+def wait_ready(
+    name: str,
+    process: subprocess.Popen | None,
+    log: Path,
+    ready: Callable[[], bool],
+    seconds: float,
+) -> None:
+    """Ask ``ready`` once a second until it says yes; fail with the log's tail when the
+    process exits first or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(
+                f"{name} exited with {process.returncode} while starting:\n{log_tail(log)}"
+            )
+        if ready():
+            return
+        time.sleep(1)
+    raise RuntimeError(f"{name} is not ready after {seconds:.0f} s:\n{log_tail(log)}")
 
 
 def log_tail(log: Path, lines: int = 40) -> str:

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import subprocess
 import sys
 import tarfile
-import time
 import urllib.request
 from pathlib import Path
 
 from components import target_settings as settings
+from scripts._lib import probe_target
 from tests.engines.trino_server import cache_dir
 from tests.support import local_service
 from tests.support.net import free_port
@@ -173,19 +172,14 @@ class Metastore:
             )
 
     def wait_ready(self, seconds: float = STARTUP_SECONDS) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"the metastore exited:\n{self.tail()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
-                return
-            except OSError:
-                time.sleep(1)
-        raise RuntimeError(f"the metastore is not ready after {seconds:.0f} s:\n{self.tail()}")
-
-    def tail(self, lines: int = 40) -> str:
-        return local_service.log_tail(self.log, lines)
+        """Until the thrift port accepts a connection, probed as ``scripts/status`` does."""
+        local_service.wait_ready(
+            "the metastore",
+            self.process,
+            self.log,
+            lambda: probe_target("metastore", self.uri).startswith("ready"),
+            seconds,
+        )
 
     def stop(self) -> None:
         local_service.stop_process(self.process)

@@ -18,13 +18,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
 from components import target_settings as settings
+from scripts._lib import probe_target
 from tests.engines.trino_server import cache_dir
 from tests.support import local_service
 from tests.support.net import free_port
@@ -132,19 +130,14 @@ class RestCatalog:
             )
 
     def wait_ready(self, seconds: float = STARTUP_SECONDS) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"the REST catalog exited:\n{self.tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/v1/config", timeout=5):
-                    return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(1)
-        raise RuntimeError(f"the REST catalog is not ready after {seconds:.0f} s:\n{self.tail()}")
-
-    def tail(self, lines: int = 40) -> str:
-        return local_service.log_tail(self.log, lines)
+        """Until ``GET /v1/config`` answers, probed as ``scripts/status`` does."""
+        local_service.wait_ready(
+            "the REST catalog",
+            self.process,
+            self.log,
+            lambda: probe_target("rest", self.url).startswith("ready"),
+            seconds,
+        )
 
     def stop(self) -> None:
         local_service.stop_process(self.process)
