@@ -30,6 +30,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider, UpdateResult
 
 from components import target_settings as settings
+from components import trino_sql
 
 SCHEMA = "testenv_canary"
 TABLE = "probe"
@@ -37,7 +38,7 @@ ROWS: tuple[tuple[int, str], ...] = ((1, "one"), (2, "two"), (3, "three"))
 USER = "testenv-canary"
 RERUN_WHEN = ("trino_uri", "containers")
 """The inputs whose change runs the canary again."""
-READY_SECONDS = 120.0
+READY_SECONDS = trino_sql.GRACE_SECONDS
 """How long a Trino that answers but has no worker yet is given (its health check passes
 when the coordinator is up; the first query can still find no node)."""
 
@@ -112,16 +113,6 @@ def _connect(host: str, port: int) -> Any:
     return trino.dbapi.connect(host=host, port=port, user=USER, request_timeout=60)
 
 
-def _execute(connection: Any, sql: str) -> list[tuple[Any, ...]]:
-    cursor = connection.cursor()
-    cursor.execute(sql)
-    return [tuple(row) for row in cursor.fetchall()]
-
-
-def _no_node_yet(error: Exception) -> bool:
-    return "NO_NODES_AVAILABLE" in str(error)
-
-
 def _unreachable(error: Exception) -> bool:
     """Nothing answered on the port (as opposed to Trino answering with an error)."""
     import requests
@@ -146,30 +137,27 @@ def run(
     connection = _connect(parts.hostname, parts.port)
     read: dict[str, int] = {}
     try:
-        deadline = time.monotonic() + ready_seconds
         for catalog in catalogs:
             for step in steps(catalog):
-                while True:
-                    try:
-                        rows = _execute(connection, step.sql)
-                        break
-                    except Exception as error:  # the client's errors have no common base
-                        if _no_node_yet(error) and time.monotonic() < deadline:
-                            pause(2.0)
-                            continue
-                        if _unreachable(error):
-                            raise CanaryFailed(
-                                f"the target's canary found no Trino at {trino_uri}: "
-                                f"{_first_line(error)}. Fix: `docker logs` of the stack's "
-                                "trino container (output TARGET_CONTAINERS) shows why it "
-                                "is not serving; pulumi up runs the canary again"
-                            ) from None
+                try:
+                    _, _, found = trino_sql.execute(
+                        connection, step.sql, grace_seconds=ready_seconds, pause=pause
+                    )
+                except Exception as error:  # the client's errors have no common base
+                    if _unreachable(error):
                         raise CanaryFailed(
-                            f"the target's canary failed in Trino's {catalog} catalog at "
-                            f"{trino_uri}: {step.sql!r} gave {type(error).__name__}: "
-                            f"{_first_line(error)}. Fix: {FIX[catalog]}; pulumi up runs "
-                            "the canary again"
+                            f"the target's canary found no Trino at {trino_uri}: "
+                            f"{_first_line(error)}. Fix: `docker logs` of the stack's "
+                            "trino container (output TARGET_CONTAINERS) shows why it "
+                            "is not serving; pulumi up runs the canary again"
                         ) from None
+                    raise CanaryFailed(
+                        f"the target's canary failed in Trino's {catalog} catalog at "
+                        f"{trino_uri}: {step.sql!r} gave {type(error).__name__}: "
+                        f"{_first_line(error)}. Fix: {FIX[catalog]}; pulumi up runs "
+                        "the canary again"
+                    ) from None
+                rows = [tuple(row) for row in found]
                 if step.expected is not None and tuple(rows) != step.expected:
                     raise CanaryFailed(
                         f"the target's canary read wrong rows in Trino's {catalog} catalog "

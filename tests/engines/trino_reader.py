@@ -17,11 +17,11 @@ UTC wall clock. Trino's own type names are kept for the type check (``trino_type
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 import pyarrow as pa
 
+from components import trino_sql
 from datagen.catalog import arrow_type
 from tests.engines.deployed import GlueTable
 from tests.engines.readers import EngineRead
@@ -118,32 +118,10 @@ def arrow_rows(names: list[str], rows: list[list[Any]], pairs: list[tuple[str, s
     return pa.table(arrays)
 
 
-NO_NODES_GRACE_SECONDS = 120.0
-"""How long a query may keep finding no node to run on: a node that the coordinator lists
-as active can announce a catalog later (measured once on the busy 2-core machine: the
-first hive query failed with NO_NODES_AVAILABLE after the readiness check had passed)."""
-
-
 def run(connection: Any, sql: str) -> tuple[list[str], list[str], list[list[Any]]]:
-    """Column names, Trino type names and rows of one query; a query that finds no node is
-    asked again, once a second, within ``NO_NODES_GRACE_SECONDS``."""
-    import trino
-
-    deadline = time.monotonic() + NO_NODES_GRACE_SECONDS
-    while True:
-        cursor = connection.cursor()
-        try:
-            cursor.execute(sql)
-            rows = cursor.fetchall()
-            names = [column[0] for column in cursor.description]
-            types = [column[1] for column in cursor.description]
-            return names, types, rows
-        except trino.exceptions.TrinoQueryError as error:
-            if error.error_name != "NO_NODES_AVAILABLE" or time.monotonic() > deadline:
-                raise
-        finally:
-            cursor.close()
-        time.sleep(1)
+    """Column names, Trino type names and rows of one query (``components.trino_sql``:
+    a query that finds no node is asked again within two minutes)."""
+    return trino_sql.execute(connection, sql)
 
 
 def trino_read(connection: Any, table: GlueTable, pairs: list[tuple[str, str]]) -> EngineRead:
